@@ -1,0 +1,15 @@
+"""scope-gap: which documented foreign-interference incidents fall outside an inquiry's mandate."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "analyze", "load_mandate"]
+
+
+def __getattr__(name: str):  # lazy, so that `scope-gap --help` does not import pandas
+    if name in ("analyze", "load_mandate", "Analysis"):
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(name)

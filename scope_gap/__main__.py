@@ -1,0 +1,3 @@
+from scope_gap.cli import run
+
+run()

@@ -1,0 +1,122 @@
+"""The library's entry points: the one place that wires reading, rules, engine and analysis."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Union
+
+import pandas as pd
+
+from .analysis import Analysis
+from .bundled import DEFAULT_DATA_NAME, DEFAULT_MANDATE, bundled_mandates, default_data
+from .engine import evaluate
+from .errors import ScopeGapError, StrictError, did_you_mean
+from .model import Mandate
+from .readers import RawTable, read_table
+from .readers.xlsx import cell_text
+from .rules import load_mandate_file
+from .validate import build_table
+
+Inputs = Union[str, Path, pd.DataFrame, Sequence[Union[str, Path, pd.DataFrame]], None]
+
+
+class MandateNotFoundError(ScopeGapError):
+    """-m names neither a file nor a bundled mandate."""
+
+
+def load_mandate(mandate: str | Path | Mandate | None = None) -> Mandate:
+    """A mandate from a rule file's path or a bundled mandate's id (default: the Hogue inquiry)."""
+    if isinstance(mandate, Mandate):
+        return mandate
+    bundled = bundled_mandates()
+    if mandate is None:
+        mandate = DEFAULT_MANDATE
+    path = Path(mandate)
+    if path.is_file():
+        return load_mandate_file(path, str(mandate))
+    if str(mandate) in bundled:
+        return load_mandate_file(bundled[str(mandate)], f"rules/{mandate}.yaml")
+    raise MandateNotFoundError(
+        f"no rule file or bundled mandate named '{mandate}'{did_you_mean(str(mandate), bundled)}; "
+        f"bundled: {', '.join(bundled) or 'none'}"
+    )
+
+
+def _frame_table(frame: pd.DataFrame, name: str) -> RawTable:
+    """A DataFrame as if it had been read from a file (rows numbered from 1)."""
+    headers = [str(c).strip() for c in frame.columns]
+    cells = []
+    rows = []
+    for number, record in enumerate(frame.itertuples(index=False, name=None), start=1):
+        texts = [
+            "" if value is None or (not isinstance(value, str) and pd.isna(value)) else cell_text(
+                value.to_pydatetime() if isinstance(value, pd.Timestamp) else value,
+                headers[i].lower() == "date",
+            )
+            for i, value in enumerate(record)
+        ]
+        if all(not t.strip() for t in texts):
+            continue
+        cells.append(texts)
+        rows.append(number)
+    digest = hashlib.sha256(frame.to_csv(index=False).encode("utf-8")).hexdigest()
+    return RawTable(name, digest, headers, cells, rows)
+
+
+def read_inputs(
+    inputs: Inputs, *, encoding: str | None = None, sheet: str | None = None
+) -> list[RawTable]:
+    """Read every input (default: the bundled dataset) into raw tables."""
+    if inputs is None or (isinstance(inputs, (list, tuple)) and not inputs):
+        table = read_table(default_data(), encoding=encoding)
+        table.path = DEFAULT_DATA_NAME
+        return [table]
+    items: Iterable[Any] = (
+        [inputs] if isinstance(inputs, (str, Path, pd.DataFrame)) else inputs
+    )
+    tables = []
+    for n, item in enumerate(items, start=1):
+        if isinstance(item, pd.DataFrame):
+            tables.append(_frame_table(item, "<DataFrame>" if n == 1 else f"<DataFrame {n}>"))
+        else:
+            tables.append(read_table(item, encoding=encoding, sheet=sheet))
+    return tables
+
+
+def analyze(
+    inputs: Inputs = None,
+    mandate: str | Path | Mandate | None = None,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    strict: bool = False,
+) -> Analysis:
+    """Decide, for every incident of `inputs`, whether `mandate` lets the inquiry examine it.
+
+    `inputs` are paths (`-` for CSV on standard input) or DataFrames; with none, the
+    bundled dataset. `mandate` is a rule file's path, a bundled mandate's id or a
+    Mandate; with none, the bundled Hogue mandate. Raises BadTableError for a table
+    that cannot be analysed, RulesError for a malformed rule file (checked before any
+    data is read), StrictError when `strict` and some row is invalid.
+    """
+    the_mandate = load_mandate(mandate)
+    raw = read_inputs(inputs, encoding=encoding, sheet=sheet)
+    table = build_table(raw)
+    if strict and table.invalid:
+        first = table.invalid[0]
+        raise StrictError(
+            f"{len(table.invalid)} invalid row(s) and --strict was given; first: "
+            f"{first.origin['path']}:{first.origin['row']}: {first.error_texts()[0]}"
+        )
+    evaluation = evaluate(the_mandate, table)
+    return Analysis(the_mandate, table, evaluation, warnings=list(table.warnings))
+
+
+def validate(
+    inputs: Inputs, *, encoding: str | None = None, sheet: str | None = None
+) -> tuple[list[dict[str, Any]], list[Any], list[str]]:
+    """Check input tables only: (inputs read, invalid rows, warnings)."""
+    table = build_table(read_inputs(inputs, encoding=encoding, sheet=sheet))
+    return table.inputs, table.invalid, table.warnings

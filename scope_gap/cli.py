@@ -1,0 +1,260 @@
+"""The `scope-gap` command: parse arguments, call the library, print. Nothing else."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+
+FORMATS = ("xlsx", "html", "json", "csv")
+STATUS_LABELS = {
+    "in_scope": "in scope",
+    "context_only": "context only",
+    "out_of_scope": "out of scope",
+    "indeterminate": "indeterminate",
+    "invalid": "invalid",
+}
+
+
+def _fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Bad data or rules end in a message and exit 1, never a traceback."""
+
+    @wraps(func)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        from .errors import RulesError, ScopeGapError
+
+        try:
+            return func(*args, **kwargs)
+        except RulesError as exc:
+            for error in exc.errors:
+                click.echo(str(error), err=True)
+            raise SystemExit(1) from None
+        except ScopeGapError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return run
+
+
+class MandateParam(click.ParamType):
+    """A rule file's path or a bundled mandate's id."""
+
+    name = "MANDATE"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str:
+        from .bundled import bundled_mandates
+        from .errors import did_you_mean
+
+        if Path(value).is_file():
+            return str(value)
+        bundled = bundled_mandates()
+        if value in bundled:
+            return str(value)
+        self.fail(
+            f"'{value}' is neither a rule file nor a bundled mandate"
+            f"{did_you_mean(str(value), bundled)}; bundled: {', '.join(bundled)}",
+            param,
+            ctx,
+        )
+
+
+INCIDENTS = click.argument(
+    "incidents",
+    nargs=-1,
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+)
+ENCODING = click.option(
+    "--encoding", metavar="NAME", help="Read CSV input in this encoding (default: detect)."
+)
+SHEET = click.option("--sheet", metavar="NAME", help="Read this sheet of .xlsx input (default: the first).")
+MANDATE = click.option(
+    "-m",
+    "--mandate",
+    type=MandateParam(),
+    default=None,
+    help="Rule file, or the id of a bundled mandate (default: hogue-2023).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="scope-gap")
+def main() -> None:
+    """Which documented foreign-interference incidents fall outside what an inquiry may examine?
+
+    \b
+    Example:
+      scope-gap analyze                        # bundled incidents, bundled Hogue mandate
+      scope-gap analyze my.xlsx -m rules/hogue-2023.yaml -o out -f xlsx -f csv
+    """
+
+
+@main.command()
+@INCIDENTS
+@MANDATE
+@click.option(
+    "-o", "--output", "output", default="reports", show_default=True, metavar="DIR",
+    type=click.Path(file_okay=False), help="Folder for the reports (created if missing).",
+)
+@click.option(
+    "-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
+    help="Report format; repeat for several (default: xlsx, html and json).",
+)
+@click.option("--strict", is_flag=True, help="Fail (exit 1, no report) if any row is invalid.")
+@ENCODING
+@SHEET
+@_fail_cleanly
+def analyze(
+    incidents: tuple[str, ...],
+    mandate: str | None,
+    output: str,
+    formats: tuple[str, ...],
+    strict: bool,
+    encoding: str | None,
+    sheet: str | None,
+) -> None:
+    """Classify every incident and write the gap reports.
+
+    With no INCIDENTS, the bundled dataset; several files are analysed as one
+    table; '-' reads CSV from standard input. Reports are written as
+    DIR/<mandate id>-gap-report.<ext>.
+
+    \b
+    Example:
+      scope-gap analyze incidents.csv more.xlsx -m hogue-2023 -o reports -f json -f csv
+    """
+    from .api import analyze as run_analysis
+    from .reports import DEFAULT_FORMATS, write_reports
+
+    result = run_analysis(list(incidents), mandate, encoding=encoding, sheet=sheet, strict=strict)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    written = write_reports(result, output, formats or DEFAULT_FORMATS, protect=incidents)
+    summary = result.summary
+    click.echo(f"{result.mandate.id}: {summary['total']} rows read")
+    for key, label in STATUS_LABELS.items():
+        click.echo(f"  {label:<14}{summary[key]:>6}")
+    click.echo(result.sentence())
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument(
+    "incidents", nargs=-1, required=True,
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+)
+@ENCODING
+@SHEET
+@_fail_cleanly
+def validate(incidents: tuple[str, ...], encoding: str | None, sheet: str | None) -> None:
+    """Check input tables only; print every problem as FILE:ROW: column: message.
+
+    Exits 1 if any row is invalid (or a table cannot be read at all).
+
+    \b
+    Example:
+      scope-gap validate data/incidents.csv more.xlsx
+    """
+    from .api import validate as run_validate
+
+    inputs, invalid, warnings = run_validate(list(incidents), encoding=encoding, sheet=sheet)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for row in invalid:
+        where = f"{row.origin['path']}:{row.origin['row']}"
+        for column, message in row.errors:
+            click.echo(f"{where}: {column}: {message}")
+    rows = sum(item["rows"] for item in inputs)
+    if invalid:
+        click.echo(f"{len(invalid)} of {rows} rows are invalid", err=True)
+        raise SystemExit(1)
+    click.echo(f"{rows} rows in {len(inputs)} file(s): all valid")
+
+
+@main.group()
+def rules() -> None:
+    """Work with mandate rule files.
+
+    \b
+    Example:
+      scope-gap rules check rules/*.yaml
+    """
+
+
+@rules.command("check")
+@click.argument("mandates", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def rules_check(mandates: tuple[str, ...]) -> None:
+    """Check rule files; print every error as FILE:LINE:COLUMN: message; exit 1 on any.
+
+    \b
+    Example:
+      scope-gap rules check rules/hogue-2023.yaml my-mandate.yaml
+    """
+    from .rules import read_mandate
+
+    failed = False
+    for path in mandates:
+        mandate, errors = read_mandate(path)
+        for error in errors:
+            click.echo(str(error))
+        if errors or mandate is None:
+            failed = True
+        else:
+            click.echo(f"{path}: ok ({mandate.id}, {len(mandate.clauses)} clauses)")
+    if failed:
+        raise SystemExit(1)
+
+
+@main.command()
+@click.argument("incident_id", metavar="ID")
+@INCIDENTS
+@MANDATE
+@ENCODING
+@SHEET
+@_fail_cleanly
+def explain(
+    incident_id: str,
+    incidents: tuple[str, ...],
+    mandate: str | None,
+    encoding: str | None,
+    sheet: str | None,
+) -> None:
+    """Show how one incident was decided: clause by clause, condition by condition.
+
+    For each condition: the value, the outcome (true/false/unknown); then the
+    resulting status, its gaps and reasons.
+
+    \b
+    Example:
+      scope-gap explain FI-006
+      scope-gap explain X-12 incidents.xlsx -m rules/nsicop-2023.yaml
+    """
+    from .api import analyze as run_analysis
+    from .reports.explain import ExplainError, explain_incident
+
+    result = run_analysis(list(incidents), mandate, encoding=encoding, sheet=sheet)
+    try:
+        click.echo(explain_incident(result, incident_id))
+    except ExplainError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def run() -> None:
+    """Entry point that never shows a traceback for an unexpected error unless asked to."""
+    try:
+        main(prog_name="scope-gap")
+    except Exception as exc:  # pragma: no cover - a bug, reported without a traceback
+        if os.environ.get("SCOPE_GAP_DEBUG"):
+            raise
+        click.echo(
+            f"Error: unexpected {type(exc).__name__}: {exc} (set SCOPE_GAP_DEBUG=1 for details; "
+            "please report it)",
+            err=True,
+        )
+        sys.exit(1)

@@ -1,0 +1,488 @@
+"""Condition trees -> vectorized three-valued outcomes, statuses and their explanations.
+
+Truth values are int8 arrays with FALSE=0, UNKNOWN=1, TRUE=2, so that Kleene's
+`and` is the minimum, `or` the maximum and `not` is 2 - x.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .model import (
+    ENUMS,
+    MULTI_VALUED,
+    UNKNOWN,
+    All,
+    AnyOf,
+    Clause,
+    DateInterval,
+    Leaf,
+    Mandate,
+    Node,
+    Not,
+    RangeRef,
+    Status,
+    compile_pattern,
+    split_multi,
+)
+from .validate import MISSING_DAY, Table
+
+FALSE, UNKNOWN_TV, TRUE = np.int8(0), np.int8(1), np.int8(2)
+OUTCOME_NAMES = {0: "false", 1: "unknown", 2: "true"}
+
+# --- leaves ---------------------------------------------------------------------------------
+
+
+def _label(field_name: str) -> str:
+    return field_name.replace("_", " ")
+
+
+def _or(values: tuple[str, ...] | list[str]) -> str:
+    values = list(values)
+    if len(values) == 1:
+        return values[0]
+    if len(values) <= 3:
+        return ", ".join(values[:-1]) + " or " + values[-1]
+    return "one of " + ", ".join(values)
+
+
+def _ranges(refs: tuple[RangeRef, ...]) -> str:
+    parts = [r.describe() for r in refs]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
+
+
+def _bound(leaf: Leaf) -> str:
+    refs: tuple[RangeRef, ...] = leaf.value
+    if len(refs) == 1 and refs[0].name is None:
+        day = refs[0].start if leaf.op == "before" else refs[0].end
+        return DateInterval(day, day).first.isoformat()
+    return _ranges(refs)
+
+
+def requirement(leaf: Leaf, negated: bool) -> str:
+    """What a leaf asks for, as words after 'clause X requires'."""
+    label = _label(leaf.field)
+    match (leaf.op, negated):
+        case ("equals", False) | ("in", False):
+            values = (leaf.value,) if leaf.op == "equals" else leaf.value
+            return _or(values)
+        case ("equals", True) | ("in", True) | ("not_in", False):
+            values = (leaf.value,) if leaf.op == "equals" else leaf.value
+            return f"{label} other than {_or(values)}"
+        case ("not_in", True):
+            return _or(leaf.value)
+        case ("matches", False):
+            return f"{label} to match /{leaf.value}/"
+        case ("matches", True):
+            return f"{label} not to match /{leaf.value}/"
+        case ("missing", _):
+            blank = leaf.value != negated
+            return f"{label} not to be known" if blank else f"a known {label}"
+        case ("within", False):
+            return f"a date within {_ranges(leaf.value)}"
+        case ("within", True):
+            return f"a date not within {_ranges(leaf.value)}"
+        case ("overlaps", False):
+            return f"a date overlapping {_ranges(leaf.value)}"
+        case ("overlaps", True):
+            return f"a date not overlapping {_ranges(leaf.value)}"
+        case ("before", False):
+            return f"a date before {_bound(leaf)}"
+        case ("before", True):
+            return f"a date not before {_bound(leaf)}"
+        case ("after", False):
+            return f"a date after {_bound(leaf)}"
+        case ("after", True):
+            return f"a date not after {_bound(leaf)}"
+        case _:
+            raise ValueError(f"no wording for operator {leaf.op!r}")
+
+
+def condition_text(leaf: Leaf) -> str:
+    """The leaf as written, in short: `level in [federal]`."""
+    value = leaf.source
+    if isinstance(value, list):
+        value = "[" + ", ".join(str(v) for v in value) + "]"
+    return f"{leaf.field} {leaf.op} {value}"
+
+
+def generated_gap(leaf: Leaf, negated: bool) -> str:
+    """A gap label for a leaf that has none."""
+    label = _label(leaf.field)
+    match (leaf.op, negated):
+        case ("equals", False) | ("in", False):
+            values = (leaf.value,) if leaf.op == "equals" else leaf.value
+            return f"{label.capitalize()} other than {_or(values)}"
+        case ("equals", True) | ("in", True) | ("not_in", False):
+            values = (leaf.value,) if leaf.op == "equals" else leaf.value
+            return f"{label.capitalize()} is {_or(values)}"
+        case ("not_in", True):
+            return f"{label.capitalize()} other than {_or(leaf.value)}"
+        case ("matches", _):
+            return f"{label.capitalize()} {'matching' if negated else 'not matching'} /{leaf.value}/"
+        case ("missing", _):
+            blank = leaf.value != negated
+            return f"{label.capitalize()} {'known' if blank else 'not known'}"
+        case ("within", False) | ("overlaps", False):
+            return f"Date outside {_ranges(leaf.value)}"
+        case ("within", True) | ("overlaps", True):
+            return f"Date in {_ranges(leaf.value)}"
+        case ("before", False):
+            return f"Date not before {_bound(leaf)}"
+        case ("after", False):
+            return f"Date not after {_bound(leaf)}"
+        case ("before", True):
+            return f"Date before {_bound(leaf)}"
+        case ("after", True):
+            return f"Date after {_bound(leaf)}"
+        case _:
+            raise ValueError(f"no gap label for operator {leaf.op!r}")
+
+
+def gap_label(leaf: Leaf, negated: bool) -> str:
+    return leaf.gap if leaf.gap else generated_gap(leaf, negated)
+
+
+def _known(text: str, column: str) -> bool:
+    stripped = text.strip()
+    return bool(stripped) and not (column in ENUMS and stripped == UNKNOWN)
+
+
+def _text_tester(leaf: Leaf) -> Callable[[str], bool]:
+    """Whether a known cell text satisfies a text leaf (any value, on multi-valued fields)."""
+    multi = leaf.field in MULTI_VALUED
+
+    def values_of(text: str) -> list[str]:
+        return split_multi(text) if multi else [text.strip()]
+
+    match leaf.op:
+        case "equals" | "in" | "not_in":
+            wanted = {v.casefold() for v in ((leaf.value,) if leaf.op == "equals" else leaf.value)}
+            return lambda text: any(v.casefold() in wanted for v in values_of(text))
+        case "matches":
+            pattern = compile_pattern(leaf.value)
+            return lambda text: any(pattern.search(v) is not None for v in values_of(text))
+        case _:
+            raise ValueError(f"not a text operator: {leaf.op!r}")
+
+
+def _merge(refs: tuple[RangeRef, ...]) -> list[tuple[int, int]]:
+    spans = sorted((r.start, r.end) for r in refs)
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(a, b) for a, b in merged]
+
+
+def evaluate_leaf(leaf: Leaf, table: Table) -> np.ndarray:
+    """The leaf's truth value on every row (FALSE/UNKNOWN/TRUE)."""
+    n = len(table)
+    if leaf.field == "date":
+        start, end = table.date_start, table.date_end
+        known = start != MISSING_DAY
+    else:
+        column = table.frame[leaf.field] if leaf.field in table.frame else pd.Series([""] * n)
+        codes, uniques = pd.factorize(column.astype(str), sort=False)
+        known_u = np.fromiter((_known(u, leaf.field) for u in uniques), dtype=bool, count=len(uniques))
+        known = known_u[codes] if n else np.zeros(0, dtype=bool)
+    if leaf.op == "missing":
+        blank = ~known
+        holds = blank if leaf.value else ~blank
+        return np.where(holds, TRUE, FALSE).astype(np.int8)
+    out = np.full(n, UNKNOWN_TV, dtype=np.int8)
+    if leaf.field != "date":
+        test = _text_tester(leaf)
+        truth_u = np.fromiter(
+            (k and test(u) for u, k in zip(uniques, known_u)), dtype=bool, count=len(uniques)
+        )
+        truth = truth_u[codes] if n else np.zeros(0, dtype=bool)
+        if leaf.op == "not_in":
+            truth = ~truth
+        out[known] = np.where(truth[known], TRUE, FALSE)
+        return out
+    s, e = start[known], end[known]
+    spans = _merge(leaf.value)
+    match leaf.op:
+        case "within" | "overlaps":
+            inside = np.zeros(len(s), dtype=np.int64)
+            for a, b in spans:
+                inside += np.clip(np.minimum(e, b) - np.maximum(s, a) + 1, 0, None)
+            if leaf.op == "overlaps":
+                values = np.where(inside > 0, TRUE, FALSE)
+            else:
+                total = e - s + 1
+                values = np.where(inside == total, TRUE, np.where(inside == 0, FALSE, UNKNOWN_TV))
+        case "before":
+            first = min(a for a, _ in spans)
+            values = np.where(e < first, TRUE, np.where(s >= first, FALSE, UNKNOWN_TV))
+        case "after":
+            last = max(b for _, b in spans)
+            values = np.where(s > last, TRUE, np.where(e <= last, FALSE, UNKNOWN_TV))
+        case _:
+            raise ValueError(f"not a date operator: {leaf.op!r}")
+    out[known] = values
+    return out
+
+
+# --- trees -----------------------------------------------------------------------------------
+
+
+@dataclass
+class NodeOutcome:
+    """One node of a clause's tree with its value on every row, in pre-order."""
+
+    node: Node
+    depth: int
+    negated: bool  # under an odd number of `not`
+    values: np.ndarray
+    leaf_index: int | None = None  # position among the clause's leaves
+
+
+@dataclass
+class ClauseOutcome:
+    clause: Clause
+    values: np.ndarray
+    nodes: list[NodeOutcome]
+    failed: dict[int, np.ndarray] = field(default_factory=dict)  # leaf index -> rows
+    unknown: dict[int, np.ndarray] = field(default_factory=dict)
+
+    def leaf_nodes(self) -> list[NodeOutcome]:
+        return [n for n in self.nodes if n.leaf_index is not None]
+
+
+def evaluate_clause(clause: Clause, table: Table) -> ClauseOutcome:
+    nodes: list[NodeOutcome] = []
+    counter = [0]
+
+    def walk(node: Node, depth: int, negated: bool) -> np.ndarray:
+        entry = NodeOutcome(node, depth, negated, np.empty(0, dtype=np.int8))
+        nodes.append(entry)
+        match node:
+            case Leaf():
+                entry.leaf_index = counter[0]
+                counter[0] += 1
+                values = evaluate_leaf(node, table)
+            case All(parts):
+                values = np.minimum.reduce([walk(p, depth + 1, negated) for p in parts])
+            case AnyOf(parts):
+                values = np.maximum.reduce([walk(p, depth + 1, negated) for p in parts])
+            case Not(part):
+                values = (TRUE - walk(part, depth + 1, not negated)).astype(np.int8)
+            case _:
+                raise TypeError(f"not a condition node: {node!r}")
+        entry.values = np.asarray(values, dtype=np.int8)
+        return entry.values
+
+    values = walk(clause.when, 0, False)
+    outcome = ClauseOutcome(clause, values, nodes)
+    _blame(outcome, len(table))
+    return outcome
+
+
+def _blame(outcome: ClauseOutcome, n: int) -> None:
+    """Which leaves explain, row by row, why the clause is not true."""
+    nodes = outcome.nodes
+    position = 0
+
+    def effective(entry: NodeOutcome) -> np.ndarray:
+        return (TRUE - entry.values) if entry.negated else entry.values
+
+    def visit(need: np.ndarray) -> None:
+        nonlocal position
+        entry = nodes[position]
+        position += 1
+        node = entry.node
+        match node:
+            case Leaf():
+                value = effective(entry)
+                assert entry.leaf_index is not None
+                outcome.failed[entry.leaf_index] = need & (value == FALSE)
+                outcome.unknown[entry.leaf_index] = need & (value == UNKNOWN_TV)
+            case All(parts) | AnyOf(parts):
+                conjunctive = isinstance(node, All) != entry.negated
+                for _ in parts:
+                    child = nodes[position]
+                    visit(need & (effective(child) != TRUE) if conjunctive else need)
+            case Not():
+                visit(need)
+            case _:
+                raise TypeError(f"not a condition node: {node!r}")
+
+    visit(outcome.values != TRUE)
+
+
+# --- the whole mandate ----------------------------------------------------------------------
+
+
+@dataclass
+class Evaluation:
+    mandate: Mandate
+    clauses: list[ClauseOutcome]
+    status: np.ndarray  # of Status values (str)
+    covered_by: list[list[str]]
+    gaps: list[list[str]]
+    reasons: list[list[str]]
+    nearest: np.ndarray  # index into clauses of the nearest examined clause, -1 if none
+
+
+def _value_text(leaf: Leaf, table: Table) -> pd.Series:
+    if leaf.field in table.frame:
+        return table.frame[leaf.field].astype(str)
+    return pd.Series([""] * len(table))
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def reason_text(clause: Clause, leaf: Leaf, negated: bool, value: str, outcome: int) -> str:
+    """One reason: which value made a leaf fail or unknown, and what the clause requires."""
+    label = _label(leaf.field)
+    need = requirement(leaf, negated)
+    if not _known(value, leaf.field):
+        return f"{label} is not known; clause {clause.id} requires {need}"
+    shown = _shorten(value.strip())
+    if outcome == UNKNOWN_TV:
+        return (
+            f"{label} is {shown}, which lies partly inside and partly outside what clause "
+            f"{clause.id} requires: {need}"
+        )
+    return f"{label} is {shown}; clause {clause.id} requires {need}"
+
+
+def evaluate(mandate: Mandate, table: Table) -> Evaluation:
+    """Decide every valid incident of `table` under `mandate`."""
+    n = len(table)
+    outcomes = [evaluate_clause(c, table) for c in mandate.clauses]
+    examined = [i for i, c in enumerate(mandate.clauses) if c.examined]
+    context = [i for i, c in enumerate(mandate.clauses) if not c.examined]
+    matrix = (
+        np.stack([o.values for o in outcomes], axis=1)
+        if outcomes
+        else np.zeros((n, 0), dtype=np.int8)
+    )
+    ex, ctx = matrix[:, examined], matrix[:, context]
+    in_scope = (ex == TRUE).any(axis=1)
+    indeterminate = ~in_scope & (ex == UNKNOWN_TV).any(axis=1)
+    context_only = ~in_scope & ~indeterminate & (ctx == TRUE).any(axis=1)
+    status = np.select(
+        [in_scope, indeterminate, context_only],
+        [Status.IN_SCOPE.value, Status.INDETERMINATE.value, Status.CONTEXT_ONLY.value],
+        default=Status.OUT_OF_SCOPE.value,
+    ).astype(object)
+
+    covered_by: list[list[str]] = [[] for _ in range(n)]
+    reasons: list[list[str]] = [[] for _ in range(n)]
+    not_in_scope = ~in_scope
+    for outcome in outcomes:
+        clause = outcome.clause
+        for i in np.flatnonzero(outcome.values == TRUE):
+            covered_by[i].append(clause.id)
+        for entry in outcome.leaf_nodes():
+            leaf = entry.node
+            assert isinstance(leaf, Leaf) and entry.leaf_index is not None
+            blamed = (outcome.failed[entry.leaf_index] | outcome.unknown[entry.leaf_index]) & not_in_scope
+            rows = np.flatnonzero(blamed)
+            if not len(rows):
+                continue
+            values = _value_text(leaf, table).to_numpy()[rows]
+            effective = entry.values[rows] if not entry.negated else TRUE - entry.values[rows]
+            cache: dict[tuple[str, int], str] = {}
+            for i, value, eff in zip(rows, values, effective):
+                key = (value, int(eff))
+                text = cache.get(key)
+                if text is None:
+                    text = cache[key] = reason_text(clause, leaf, entry.negated, value, int(eff))
+                reasons[i].append(text)
+        if not clause.examined:
+            undecided = np.flatnonzero((outcome.values == UNKNOWN_TV) & (status == Status.OUT_OF_SCOPE.value))
+            note = (
+                f"context clause {clause.id} could not be decided, so it does not make "
+                "the incident context_only"
+            )
+            for i in undecided:
+                reasons[i].append(note)
+
+    gaps: list[list[str]] = [[] for _ in range(n)]
+    nearest = np.full(n, -1, dtype=np.int64)
+    if examined and n:
+        leaf_counts = []
+        for i in examined:
+            o = outcomes[i]
+            fails = np.sum([o.failed[k] for k in o.failed], axis=0) if o.failed else np.zeros(n)
+            unknowns = np.sum([o.unknown[k] for k in o.unknown], axis=0) if o.unknown else np.zeros(n)
+            leaf_counts.append((np.asarray(fails), np.asarray(unknowns)))
+        big = 1 + max(len(outcomes[i].failed) for i in examined)
+        keys = np.stack([f * big + u for f, u in leaf_counts], axis=1)
+        choice = np.argmin(keys, axis=1)
+        nearest = np.asarray(examined)[choice]
+        for position, clause_index in enumerate(examined):
+            o = outcomes[clause_index]
+            rows_here = (choice == position) & not_in_scope
+            if not rows_here.any():
+                continue
+            leaf_entries = o.leaf_nodes()
+            any_failed = np.zeros(n, dtype=bool)
+            for entry in leaf_entries:
+                any_failed |= o.failed[entry.leaf_index]  # type: ignore[index]
+            for entry in leaf_entries:
+                k = entry.leaf_index
+                assert isinstance(entry.node, Leaf) and k is not None
+                label = gap_label(entry.node, entry.negated)
+                chosen = rows_here & (o.failed[k] | (~any_failed & o.unknown[k]))
+                for i in np.flatnonzero(chosen):
+                    if label not in gaps[i]:
+                        gaps[i].append(label)
+        nearest[in_scope] = -1
+    return Evaluation(mandate, outcomes, status, covered_by, gaps, reasons, nearest)
+
+
+def explanation_frame(evaluation: Evaluation, table: Table) -> pd.DataFrame:
+    """Long form: one row per (incident, clause, leaf) with the value and the outcome."""
+    pieces = []
+    ids = table.frame["id"].to_numpy() if len(table) else np.array([], dtype=object)
+    for outcome in evaluation.clauses:
+        for entry in outcome.leaf_nodes():
+            leaf = entry.node
+            assert isinstance(leaf, Leaf) and entry.leaf_index is not None
+            pieces.append(
+                pd.DataFrame(
+                    {
+                        "incident": ids,
+                        "clause": outcome.clause.id,
+                        "leaf": entry.leaf_index,
+                        "condition": condition_text(leaf),
+                        "negated": entry.negated,
+                        "value": _value_text(leaf, table).to_numpy(),
+                        "outcome": pd.Categorical.from_codes(entry.values, ["false", "unknown", "true"]),
+                        "blame": _blame_labels(outcome, entry.leaf_index),
+                    }
+                )
+            )
+    if not pieces:
+        return pd.DataFrame(
+            columns=["incident", "clause", "leaf", "condition", "negated", "value", "outcome", "blame"]
+        )
+    return pd.concat(pieces, ignore_index=True)
+
+
+def _blame_labels(outcome: ClauseOutcome, leaf_index: int) -> np.ndarray:
+    """'failed' or 'unknown' where the leaf explains why its clause is not true, else ''."""
+    return np.where(
+        outcome.failed[leaf_index],
+        "failed",
+        np.where(outcome.unknown[leaf_index], "unknown", ""),
+    )
+
+
+def outcome_name(value: Any) -> str:
+    return OUTCOME_NAMES[int(value)]

@@ -1,0 +1,391 @@
+"""The vocabulary: columns, enumerations, dates, statuses and the mandate's nodes.
+
+No I/O and no pandas here.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Union
+
+
+class Level(str, Enum):
+    FEDERAL = "federal"
+    PROVINCIAL = "provincial"
+    TERRITORIAL = "territorial"
+    MUNICIPAL = "municipal"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class EventType(str, Enum):
+    GENERAL_ELECTION = "general_election"
+    BY_ELECTION = "by_election"
+    NOMINATION_CONTEST = "nomination_contest"
+    LEADERSHIP_RACE = "leadership_race"
+    REFERENDUM = "referendum"
+    NON_ELECTORAL = "non_electoral"
+    UNKNOWN = "unknown"
+
+
+class Evidence(str, Enum):
+    INTELLIGENCE = "intelligence"
+    ALLEGATION = "allegation"
+    OFFICIAL_FINDING = "official_finding"
+    ADJUDICATED = "adjudicated"
+    UNKNOWN = "unknown"
+
+
+class Status(str, Enum):
+    IN_SCOPE = "in_scope"
+    CONTEXT_ONLY = "context_only"
+    OUT_OF_SCOPE = "out_of_scope"
+    INDETERMINATE = "indeterminate"
+    INVALID = "invalid"
+
+
+class Coverage(str, Enum):
+    EXAMINED = "examined"
+    CONTEXT = "context"
+
+
+UNKNOWN = "unknown"
+
+#: The contract's columns, in order, and whether each is required.
+COLUMNS: dict[str, bool] = {
+    "id": True,
+    "title": True,
+    "date": True,
+    "level": True,
+    "event_type": True,
+    "jurisdiction": False,
+    "event": False,
+    "actor": False,
+    "tactic": False,
+    "target": False,
+    "summary": False,
+    "evidence": False,
+    "sources": False,
+    "notes": False,
+}
+REQUIRED_COLUMNS = [name for name, required in COLUMNS.items() if required]
+
+ENUMS: dict[str, list[str]] = {
+    "level": [m.value for m in Level],
+    "event_type": [m.value for m in EventType],
+    "evidence": [m.value for m in Evidence],
+}
+MULTI_VALUED = frozenset({"actor", "tactic"})
+
+#: Column headers used in reports for the contract's columns.
+DISPLAY_NAMES: dict[str, str] = {
+    "id": "ID",
+    "title": "Title",
+    "date": "Date",
+    "level": "Level",
+    "event_type": "Event type",
+    "jurisdiction": "Jurisdiction",
+    "event": "Event",
+    "actor": "Actor",
+    "tactic": "Tactic",
+    "target": "Target",
+    "summary": "Summary",
+    "evidence": "Evidence",
+    "sources": "Sources",
+    "notes": "Notes",
+}
+
+_SEPARATORS = re.compile(r"[\s\-_]")
+
+
+def normalize_name(text: str) -> str:
+    """Header and enumerated-value key: trimmed, lower case, spaces/hyphens as underscores."""
+    return _SEPARATORS.sub("_", str(text).strip().lower())
+
+
+def split_multi(text: str) -> list[str]:
+    """The values of a multi-valued cell (`;`-separated), trimmed, blanks dropped."""
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def split_sources(text: str) -> list[str]:
+    """The sources of a cell: separated by newlines or `;`."""
+    return [part.strip() for part in re.split(r"[;\n\r]", text) if part.strip()]
+
+
+# --- dates -------------------------------------------------------------------------------
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class DateFormatError(ValueError):
+    """A date text that cannot be read."""
+
+
+@dataclass(frozen=True, order=True)
+class DateInterval:
+    """An inclusive interval of days, as proleptic Gregorian ordinals."""
+
+    start: int
+    end: int
+
+    @property
+    def first(self) -> dt.date:
+        return dt.date.fromordinal(self.start)
+
+    @property
+    def last(self) -> dt.date:
+        return dt.date.fromordinal(self.end)
+
+    @classmethod
+    def single(cls, day: dt.date) -> DateInterval:
+        return cls(day.toordinal(), day.toordinal())
+
+    def __str__(self) -> str:
+        if self.start == self.end:
+            return self.first.isoformat()
+        return f"{self.first.isoformat()} to {self.last.isoformat()}"
+
+
+def parse_date_part(text: str) -> DateInterval:
+    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD` as the interval of days it may mean."""
+    match = _DATE_RE.match(text.strip())
+    if not match:
+        raise DateFormatError(f"'{text}' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = int(match[1]), match[2], match[3]
+    if year < 1:
+        raise DateFormatError(f"'{text}' has no year 0")
+    if month is None:
+        return DateInterval(dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal())
+    m = int(month)
+    if not 1 <= m <= 12:
+        raise DateFormatError(f"'{text}' has no month {month}")
+    if day is None:
+        last = calendar.monthrange(year, m)[1]
+        return DateInterval(dt.date(year, m, 1).toordinal(), dt.date(year, m, last).toordinal())
+    try:
+        return DateInterval.single(dt.date(year, m, int(day)))
+    except ValueError:
+        raise DateFormatError(f"'{text}' is not a day of the calendar") from None
+
+
+def parse_date(text: str) -> DateInterval:
+    """A date cell's text (one date or `START/END`) as an interval of days."""
+    if "/" in text:
+        parts = text.split("/")
+        if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+            raise DateFormatError(f"'{text}' is not an interval (expected START/END)")
+        start, end = parse_date_part(parts[0]), parse_date_part(parts[1])
+        if end.end < start.start:
+            raise DateFormatError(f"'{text}' ends before it starts")
+        return DateInterval(start.start, max(start.end, end.end))
+    return parse_date_part(text)
+
+
+def date_value_interval(value: Any) -> DateInterval:
+    """A date given in a rule file (a YAML date, or a date text) as an interval."""
+    if isinstance(value, dt.datetime):
+        return DateInterval.single(value.date())
+    if isinstance(value, dt.date):
+        return DateInterval.single(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return parse_date_part(str(value))
+    if isinstance(value, str):
+        return parse_date_part(value)
+    raise DateFormatError(f"{value!r} is not a date")
+
+
+# --- the mandate ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    name: str
+    start: int
+    end: int
+    label: str | None = None
+    label_fr: str | None = None
+
+    @property
+    def interval(self) -> DateInterval:
+        return DateInterval(self.start, self.end)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "start": dt.date.fromordinal(self.start).isoformat(),
+            "end": dt.date.fromordinal(self.end).isoformat(),
+        }
+        if self.label is not None:
+            out["label"] = self.label
+        if self.label_fr is not None:
+            out["label_fr"] = self.label_fr
+        return out
+
+
+@dataclass(frozen=True)
+class RangeRef:
+    """One range named in a date condition: a period, or an explicit pair or date."""
+
+    start: int
+    end: int
+    name: str | None = None  # the period's name, when it is one
+    source: Any = None  # as written in the file (for round-tripping)
+
+    def describe(self) -> str:
+        span = str(DateInterval(self.start, self.end))
+        return f"{self.name} ({span})" if self.name else span
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """`{field: F, OP: VALUE}`: one condition on one column."""
+
+    field: str
+    op: str
+    value: Any  # str for equals/matches, tuple[str, ...] for in/not_in, bool, tuple[RangeRef, ...]
+    gap: str | None = None
+    gap_fr: str | None = None
+    line: int | None = None
+    column: int | None = None
+    source: Any = None  # the value as written in the file
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"field": self.field, self.op: self.source}
+        if self.gap is not None:
+            out["gap"] = self.gap
+        if self.gap_fr is not None:
+            out["gap_fr"] = self.gap_fr
+        return out
+
+
+@dataclass(frozen=True)
+class All:
+    parts: tuple[Node, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"all": [p.to_dict() for p in self.parts]}
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    parts: tuple[Node, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"any": [p.to_dict() for p in self.parts]}
+
+
+@dataclass(frozen=True)
+class Not:
+    part: Node
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"not": self.part.to_dict()}
+
+
+Node = Union[Leaf, All, AnyOf, Not]
+
+
+def leaves(node: Node) -> list[tuple[Leaf, bool]]:
+    """Every leaf of a tree in file order, with whether it sits under an odd number of `not`."""
+    out: list[tuple[Leaf, bool]] = []
+
+    def walk(n: Node, negated: bool) -> None:
+        match n:
+            case Leaf():
+                out.append((n, negated))
+            case All(parts) | AnyOf(parts):
+                for p in parts:
+                    walk(p, negated)
+            case Not(part):
+                walk(part, not negated)
+            case _:
+                raise TypeError(f"not a condition node: {n!r}")
+
+    walk(node, False)
+    return out
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str
+    when: Node
+    ref: str | None = None
+    text: str | None = None
+    text_fr: str | None = None
+    coverage: Coverage = Coverage.EXAMINED
+    line: int | None = None
+
+    @property
+    def examined(self) -> bool:
+        return self.coverage is Coverage.EXAMINED
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id}
+        if self.ref is not None:
+            out["ref"] = self.ref
+        if self.text is not None:
+            out["text"] = self.text
+        if self.text_fr is not None:
+            out["text_fr"] = self.text_fr
+        out["coverage"] = self.coverage.value
+        out["when"] = self.when.to_dict()
+        return out
+
+
+@dataclass(frozen=True)
+class Mandate:
+    id: str
+    title: str
+    clauses: tuple[Clause, ...]
+    periods: dict[str, Period] = field(default_factory=dict)
+    authority: str | None = None
+    url: str | None = None
+    title_fr: str | None = None
+    path: str | None = None
+    sha256: str | None = None
+
+    def header(self) -> dict[str, Any]:
+        """The mandate as the JSON report names it."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "authority": self.authority,
+            "url": self.url,
+            "sha256": self.sha256,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        head: dict[str, Any] = {"id": self.id, "title": self.title}
+        for key in ("title_fr", "authority", "url"):
+            if getattr(self, key) is not None:
+                head[key] = getattr(self, key)
+        return {
+            "mandate": head,
+            "periods": {name: p.to_dict() for name, p in self.periods.items()},
+            "clauses": [c.to_dict() for c in self.clauses],
+        }
+
+
+# --- patterns ------------------------------------------------------------------------------
+
+
+def compile_pattern(pattern: str):  # type: ignore[no-untyped-def]
+    """A case-insensitive, linear-time (RE2) pattern; ValueError names what RE2 refused."""
+    import re2
+
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else "invalid pattern"
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", "replace")
+        raise ValueError(
+            f"{reason} (patterns run on RE2, which has no backreferences or lookaround)"
+        ) from None

@@ -1,0 +1,49 @@
+"""What every reader returns: the header and the data rows of one table, with row numbers."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RawTable:
+    """One input table as read, before validation.
+
+    `cells[i]` holds the text of every cell of data row `rows[i]` (as the user counts
+    rows), blank rows already skipped; a row may be shorter or longer than the header.
+    """
+
+    path: str
+    sha256: str
+    headers: list[str]
+    cells: list[list[str]]
+    rows: list[int]
+    sheet: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def is_blank_row(cells: list[str]) -> bool:
+    return all(not c.strip() for c in cells)
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column name of a 0-based index: 0 -> A, 27 -> AB."""
+    name = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
+def trim_header(cells: list[str]) -> list[str]:
+    """Header cells, trimmed; trailing blank cells dropped, inner blank ones named by letter."""
+    headers = [c.strip() for c in cells]
+    while headers and not headers[-1]:
+        headers.pop()
+    return [h or f"(column {column_letter(i)})" for i, h in enumerate(headers)]

@@ -1,0 +1,91 @@
+"""CSV (and standard input): UTF-8 with or without BOM, UTF-16 with BOM, Windows-1252 fallback."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ..errors import BadTableError, Location
+from .base import RawTable, is_blank_row, sha256_of, trim_header
+
+DELIMITERS = (",", ";", "\t")
+
+
+def decode(data: bytes, path: str, encoding: str | None) -> tuple[str, list[str]]:
+    """The file's text, and a warning when it was not UTF-8."""
+    if encoding:
+        try:
+            return data.decode(encoding), []
+        except LookupError:
+            raise BadTableError(f"unknown encoding '{encoding}'", Location(path)) from None
+        except UnicodeDecodeError as exc:
+            raise BadTableError(
+                f"cannot be read as {encoding}: {exc.reason} at byte {exc.start}", Location(path)
+            ) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError as exc:
+            raise BadTableError(
+                f"starts like UTF-16 but cannot be read as it: {exc.reason}", Location(path)
+            ) from None
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        bad_line = data[: exc.start].count(b"\n") + 1
+        first_bad = data[exc.start : exc.start + 1].hex().upper()
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise BadTableError(
+                f"is neither UTF-8 nor Windows-1252 (byte 0x{first_bad} on line {bad_line}); "
+                "name its encoding with --encoding",
+                Location(path),
+            ) from None
+        return text, [
+            f"{path}: not UTF-8 (byte 0x{first_bad} on line {bad_line}); read as Windows-1252 "
+            "(use --encoding to choose another)"
+        ]
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of the header line: the most frequent of , ; and tab (comma on a tie)."""
+    first = text.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
+def read_csv(data: bytes, path: str, encoding: str | None = None) -> RawTable:
+    text, warnings = decode(data, path, encoding)
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise BadTableError(
+            f"holds a NUL byte on line {line}; is it a CSV file (or UTF-16 without a BOM)?",
+            Location(path),
+        )
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    headers: list[str] | None = None
+    cells: list[list[str]] = []
+    rows: list[int] = []
+    try:
+        for number, record in enumerate(reader, start=1):
+            if headers is None:
+                if is_blank_row(record):
+                    raise BadTableError(
+                        "has no header row (row 1 is blank; the header must be in row 1)",
+                        Location(path),
+                    )
+                headers = trim_header(record)
+                continue
+            if is_blank_row(record):
+                continue
+            cells.append(record)
+            rows.append(number)
+    except csv.Error as exc:
+        raise BadTableError(
+            f"cannot be parsed as CSV near line {reader.line_num}: {exc}", Location(path)
+        ) from None
+    if headers is None:
+        raise BadTableError("has no header row (the file is empty)", Location(path))
+    return RawTable(path, sha256_of(data), headers, cells, rows, None, warnings)

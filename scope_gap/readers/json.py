@@ -1,0 +1,91 @@
+"""JSON (a list of objects) and JSON Lines (one object per line)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..errors import BadTableError, Location
+from .base import RawTable, is_blank_row, sha256_of
+
+
+def value_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _table(objects: list[tuple[int, dict]], data: bytes, path: str) -> RawTable:
+    headers: dict[str, None] = {}
+    for _, obj in objects:
+        for key in obj:
+            headers.setdefault(key, None)
+    names = list(headers)
+    cells, rows = [], []
+    for number, obj in objects:
+        texts = [value_text(obj.get(name)) for name in names]
+        if is_blank_row(texts):
+            continue
+        cells.append(texts)
+        rows.append(number)
+    if not names:
+        raise BadTableError("has no header row (no object has any key)", Location(path))
+    return RawTable(path, sha256_of(data), [n.strip() for n in names], cells, rows)
+
+
+def _text(data: bytes, path: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadTableError(f"is not UTF-8 ({exc.reason} at byte {exc.start})", Location(path)) from None
+
+
+def read_json(data: bytes, path: str) -> RawTable:
+    text = _text(data, path)
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadTableError(f"cannot be parsed as JSON: {exc.msg}", Location(path, exc.lineno, exc.colno)) from None
+    except RecursionError:
+        raise BadTableError("cannot be parsed as JSON: nested too deeply", Location(path)) from None
+    if not isinstance(value, list):
+        raise BadTableError(
+            f"must hold a list of objects, not a JSON {type(value).__name__}", Location(path)
+        )
+    objects = []
+    for number, item in enumerate(value, start=1):
+        if not isinstance(item, dict):
+            raise BadTableError(
+                f"item {number} is not an object (each incident is an object of column: value)",
+                Location(path),
+            )
+        objects.append((number, item))
+    return _table(objects, data, path)
+
+
+def read_jsonl(data: bytes, path: str) -> RawTable:
+    text = _text(data, path)
+    objects = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise BadTableError(
+                f"cannot be parsed as JSON: {exc.msg}", Location(path, number, exc.colno)
+            ) from None
+        except RecursionError:
+            raise BadTableError("nested too deeply", Location(path, number)) from None
+        if not isinstance(item, dict):
+            raise BadTableError("is not an object", Location(path, number))
+        objects.append((number, item))
+    if not objects:
+        raise BadTableError("has no header row (no objects)", Location(path))
+    return _table(objects, data, path)

@@ -1,0 +1,84 @@
+"""Renderers of an Analysis, looked up by format name, and the safe way to write their files."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from ..errors import ScopeGapError, did_you_mean
+
+#: format -> (module, function); modules are imported only when their format is asked for.
+WRITERS: dict[str, tuple[str, str]] = {
+    "xlsx": ("excel", "write_xlsx"),
+    "html": ("html", "write_html"),
+    "json": ("json", "write_json"),
+    "csv": ("csv", "write_csv"),
+}
+DEFAULT_FORMATS = ("xlsx", "html", "json")
+
+
+class OutputError(ScopeGapError):
+    """A report cannot be written where it was asked for."""
+
+
+def writer(fmt: str) -> Callable[[Any, Path], None]:
+    if fmt not in WRITERS:
+        raise OutputError(f"unknown format '{fmt}'{did_you_mean(fmt, WRITERS)}")
+    module, name = WRITERS[fmt]
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def atomic_write(target: Path, write: Callable[[Path], None], protect: Iterable[Path] = ()) -> Path:
+    """Write `target` whole or not at all (temporary file, then rename); never over `protect`."""
+    for path in protect:
+        if _same_file(target, path) or target.resolve() == path.resolve():
+            raise OutputError(f"{target}: refusing to write a report over an input file")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    temp_path = Path(temp)
+    try:
+        write(temp_path)
+        os.chmod(temp_path, 0o644)
+        os.replace(temp_path, target)
+    except BaseException:
+        temp_path.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def report_path(directory: Path, stem: str, fmt: str) -> Path:
+    return Path(directory) / f"{stem}.{fmt}"
+
+
+def write_reports(
+    analysis: Any,
+    directory: str | Path,
+    formats: Iterable[str] = DEFAULT_FORMATS,
+    protect: Iterable[str | Path] = (),
+) -> list[Path]:
+    """Write `<mandate id>-gap-report.<ext>` for each format into `directory`."""
+    formats = list(dict.fromkeys(formats))
+    writers = {fmt: writer(fmt) for fmt in formats}
+    protected = [Path(p) for p in protect if str(p) != "-"]
+    stem = f"{analysis.mandate.id}-gap-report"
+    targets = {fmt: report_path(Path(directory), stem, fmt) for fmt in formats}
+    for target in targets.values():
+        for path in protected:
+            if _same_file(target, path) or target.resolve() == path.resolve():
+                raise OutputError(f"{target}: refusing to write a report over an input file")
+    written = []
+    for fmt, target in targets.items():
+        written.append(atomic_write(target, lambda p, w=writers[fmt]: w(analysis, p), protected))
+    return written

@@ -1,0 +1,40 @@
+"""What several renderers share: the incident-sheet columns and how cells read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import DISPLAY_NAMES
+
+LEADING = ["id", "title", "date", "level", "event_type"]
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def is_formula_like(text: str) -> bool:
+    """Text a spreadsheet would take for a formula (OWASP's list, plus LF for CSV)."""
+    return text.startswith(FORMULA_PREFIXES)
+
+
+def extra_columns(columns: list[str]) -> list[str]:
+    """The input columns that follow the fixed leading ones."""
+    return [c for c in columns if c not in LEADING]
+
+
+def header_names(columns: list[str], reserved: list[str]) -> list[str]:
+    """Display headers of field keys; an input column that clashes with ours gets ' (input)'."""
+    taken = {r.casefold() for r in reserved}
+    out = []
+    for key in columns:
+        name = DISPLAY_NAMES.get(key, key)
+        if key not in DISPLAY_NAMES:
+            while name.casefold() in taken:
+                name = f"{name} (input)"
+        taken.add(name.casefold())
+        out.append(name)
+    return out
+
+
+def origin_text(origin: dict[str, Any]) -> str:
+    """`path:row`, or `path[sheet]:row` for a workbook."""
+    sheet = f"[{origin['sheet']}]" if origin.get("sheet") else ""
+    return f"{origin['path']}{sheet}:{origin['row']}"

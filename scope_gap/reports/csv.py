@@ -1,0 +1,50 @@
+"""The CSV report: one row per incident and per invalid row, for Excel users (UTF-8 with BOM)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from .common import LEADING, extra_columns, header_names, is_formula_like, origin_text
+
+FIXED = ["ID", "Title", "Date", "Level", "Event type", "Status", "Gap", "Why", "Covered by"]
+
+
+def neutralize(text: str) -> str:
+    """Text that a spreadsheet would run as a formula gets a leading `'`."""
+    return "'" + text if is_formula_like(text) else text
+
+
+def rows(analysis: Any) -> tuple[list[str], list[list[str]]]:
+    """The CSV header and rows, in input order."""
+    extras = extra_columns(analysis.columns)
+    header = FIXED + header_names(extras, FIXED + ["Origin"]) + ["Origin"]
+    out = []
+    for kind, record in analysis.in_order():
+        fields = record["fields"]
+        lead = [fields.get(c, "") for c in LEADING]
+        if kind == "incident":
+            status = [
+                record["status"],
+                "; ".join(record["gaps"]),
+                "\n".join(record["reasons"]),
+                "; ".join(record["covered_by"]),
+            ]
+        else:
+            status = ["invalid", "", "\n".join(record["errors"]), ""]
+        tail = [fields.get(c, "") for c in extras]
+        # cells an invalid row holds beyond the header are kept, after the known columns
+        beyond = [f"{k}: {v}" for k, v in fields.items() if k not in analysis.columns]
+        if beyond:
+            status[2] = "\n".join([status[2], *beyond])
+        out.append([neutralize(str(v)) for v in lead + status + tail + [origin_text(record["origin"])]])
+    return header, out
+
+
+def write_csv(analysis: Any, path: Path) -> None:
+    header, body = rows(analysis)
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(body)

@@ -1,0 +1,115 @@
+"""Strict, safe YAML: no duplicate keys, no anchors or aliases, and a line mark on every node."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from ..errors import Location, RuleError
+
+
+class YMap(dict):
+    """A mapping that remembers where it, each key and each value stood."""
+
+    mark: Location
+    key_marks: dict[Any, Location]
+    value_marks: dict[Any, Location]
+
+
+class YList(list):
+    """A sequence that remembers where it and each item stood."""
+
+    mark: Location
+    item_marks: list[Location]
+
+
+class _StrictLoader(yaml.SafeLoader):
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in rule files", event.start_mark
+            )
+        if getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(
+                None, None, "anchors (&name) are not allowed in rule files", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def mark_of(path: str, mark: yaml.Mark | None) -> Location:
+    if mark is None:
+        return Location(path)
+    return Location(path, mark.line + 1, mark.column + 1)
+
+
+def load_yaml(text: str, path: str, errors: list[RuleError]) -> Any:
+    """Parse `text` into YMap/YList/scalars; problems are appended to `errors`.
+
+    A syntax error stops the parse (and returns None); duplicate keys and bad
+    scalars are recorded and the parse goes on, so one run reports them all.
+    """
+    loader = _StrictLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        problem = exc.problem or "cannot parse YAML"
+        if exc.context:
+            problem = f"{problem} ({exc.context})"
+        errors.append(RuleError(problem, mark_of(path, exc.problem_mark or exc.context_mark)))
+        return None
+    except yaml.YAMLError as exc:
+        errors.append(RuleError(f"cannot parse YAML: {exc}", Location(path)))
+        return None
+    except RecursionError:
+        errors.append(RuleError("nesting is too deep to read", Location(path)))
+        return None
+    finally:
+        loader.dispose()
+    if root is None:
+        return None
+    try:
+        return _convert(root, path, loader, errors)
+    except RecursionError:
+        errors.append(RuleError("nesting is too deep to read", Location(path)))
+        return None
+
+
+def _convert(node: yaml.Node, path: str, loader: yaml.SafeLoader, errors: list[RuleError]) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        out = YMap()
+        out.mark = mark_of(path, node.start_mark)
+        out.key_marks, out.value_marks = {}, {}
+        for key_node, value_node in node.value:
+            key = _convert(key_node, path, loader, errors)
+            key_mark = mark_of(path, key_node.start_mark)
+            try:
+                hash(key)
+            except TypeError:
+                errors.append(RuleError("a mapping key must be a plain value", key_mark))
+                continue
+            if key in out:
+                first = out.key_marks[key]
+                errors.append(
+                    RuleError(f"key '{key}' is given twice (first on line {first.line})", key_mark)
+                )
+                continue
+            out[key] = _convert(value_node, path, loader, errors)
+            out.key_marks[key] = key_mark
+            out.value_marks[key] = mark_of(path, value_node.start_mark)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        items = YList()
+        items.mark = mark_of(path, node.start_mark)
+        items.item_marks = []
+        for item in node.value:
+            items.append(_convert(item, path, loader, errors))
+            items.item_marks.append(mark_of(path, item.start_mark))
+        return items
+    try:
+        return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, TypeError) as exc:
+        text = node.value if isinstance(node.value, str) else ""
+        errors.append(RuleError(f"cannot read value '{text}': {exc}", mark_of(path, node.start_mark)))
+        return text

@@ -1,0 +1,269 @@
+"""Raw tables -> one clean table of valid incidents, plus invalid rows as data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import BadTableError, Location, did_you_mean
+from .model import (
+    COLUMNS,
+    ENUMS,
+    REQUIRED_COLUMNS,
+    UNKNOWN,
+    DateFormatError,
+    normalize_name,
+    parse_date,
+)
+from .readers.base import RawTable, column_letter
+
+MISSING_DAY = -1
+
+
+@dataclass
+class InvalidRow:
+    origin: dict[str, Any]
+    errors: list[tuple[str, str]]  # (column, message)
+    fields: dict[str, str]
+    position: int
+
+    def error_texts(self) -> list[str]:
+        return [f"{column}: {message}" for column, message in self.errors]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"origin": self.origin, "errors": self.error_texts(), "fields": self.fields}
+
+
+@dataclass
+class Table:
+    """The valid incidents, one row each, and everything else the reports need to say."""
+
+    frame: pd.DataFrame  # field text by key; enumerated values canonical, blank as ""
+    date_start: np.ndarray  # first possible day (ordinal), MISSING_DAY when not known
+    date_end: np.ndarray
+    origins: pd.DataFrame  # path, sheet, row
+    positions: np.ndarray  # order among all rows read (valid and invalid)
+    columns: list[str]
+    invalid: list[InvalidRow] = field(default_factory=list)
+    inputs: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+def resolve_headers(table: RawTable) -> list[str]:
+    """The key of each header cell: a contract column's canonical name, or the header as written."""
+    keys: list[str] = []
+    seen: dict[str, int] = {}
+    for index, header in enumerate(table.headers):
+        norm = normalize_name(header)
+        key = norm if norm in COLUMNS else header
+        if norm in seen:
+            first = seen[norm]
+            raise BadTableError(
+                f"columns '{table.headers[first]}' ({column_letter(first)}) and '{header}' "
+                f"({column_letter(index)}) name the same column",
+                Location(table.path),
+            )
+        seen[norm] = index
+        keys.append(key)
+    missing = [name for name in REQUIRED_COLUMNS if name not in keys]
+    if missing:
+        hints = []
+        for name in missing:
+            hint = did_you_mean(name, [h for h in table.headers if normalize_name(h) not in COLUMNS])
+            hints.append(f"'{name}'{hint}")
+        plural = "s" if len(missing) > 1 else ""
+        raise BadTableError(
+            f"lacks the required column{plural} {', '.join(hints)} "
+            f"(required: {', '.join(REQUIRED_COLUMNS)})",
+            Location(table.path),
+        )
+    return keys
+
+
+def _enum_lookup(column: str, values: pd.Series) -> tuple[dict[str, str], dict[str, str]]:
+    """For each distinct cell text: its canonical value, or an error message."""
+    allowed = ENUMS[column]
+    canonical: dict[str, str] = {}
+    problems: dict[str, str] = {}
+    for text in values.unique():
+        key = normalize_name(text)
+        if not key:
+            canonical[text] = ""
+        elif key in allowed:
+            canonical[text] = key
+        else:
+            problems[text] = (
+                f"'{text.strip()}' is not an allowed value{did_you_mean(key, allowed)}; "
+                f"allowed: {', '.join(allowed)}"
+            )
+    return canonical, problems
+
+
+def build_table(raw_tables: list[RawTable]) -> Table:
+    """Validate and combine tables; invalid rows become data, never exceptions."""
+    frames = []
+    columns: dict[str, None] = {}
+    beyond_all: list[list[tuple[int, str]]] = []
+    inputs = []
+    warnings: list[str] = []
+    for table in raw_tables:
+        keys = resolve_headers(table)
+        width = len(keys)
+        padded = []
+        for cells in table.cells:
+            if len(cells) > width:
+                beyond_all.append(
+                    [(i, c) for i, c in enumerate(cells[width:], start=width) if c.strip()]
+                )
+                cells = cells[:width]
+            else:
+                beyond_all.append([])
+                if len(cells) < width:
+                    cells = cells + [""] * (width - len(cells))
+            padded.append(cells)
+        frame = pd.DataFrame(padded, columns=keys, dtype=object) if padded else pd.DataFrame(
+            {k: pd.Series([], dtype=object) for k in keys}
+        )
+        frame["__path"] = table.path
+        frame["__sheet"] = table.sheet
+        frame["__row"] = table.rows
+        frames.append(frame)
+        for key in keys:
+            columns.setdefault(key, None)
+        inputs.append({"path": table.path, "sha256": table.sha256, "rows": len(table.rows)})
+        warnings.extend(table.warnings)
+
+    ordered = [c for c in COLUMNS if c in columns] + [c for c in columns if c not in COLUMNS]
+    if frames:
+        data = pd.concat(frames, ignore_index=True)
+    else:
+        data = pd.DataFrame({c: pd.Series([], dtype=object) for c in ordered})
+        data["__path"], data["__sheet"], data["__row"] = [], [], []
+    for column in ordered:
+        data[column] = data[column].fillna("").astype(object) if column in data else ""
+    n = len(data)
+    errors: list[list[tuple[str, str]]] = [[] for _ in range(n)]
+
+    def flag(mask: np.ndarray, column: str, messages: Any) -> None:
+        for i in np.flatnonzero(mask):
+            errors[i].append((column, messages if isinstance(messages, str) else messages[i]))
+
+    ids = data["id"].astype(str).str.strip()
+    flag((ids == "").to_numpy(), "id", "is blank")
+
+    date_start = np.full(n, MISSING_DAY, dtype=np.int64)
+    date_end = np.full(n, MISSING_DAY, dtype=np.int64)
+    date_text = data["date"].astype(str)
+    intervals: dict[str, tuple[int, int] | str] = {}
+    for text in date_text.unique():
+        stripped = text.strip()
+        if not stripped:
+            intervals[text] = (MISSING_DAY, MISSING_DAY)
+            continue
+        try:
+            interval = parse_date(stripped)
+        except DateFormatError as exc:
+            intervals[text] = str(exc)
+        else:
+            intervals[text] = (interval.start, interval.end)
+    parsed = date_text.map(intervals)
+    bad_date = parsed.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    flag(bad_date, "date", parsed.to_numpy())
+    good = ~bad_date
+    if good.any():
+        pairs = np.array(parsed[good].tolist(), dtype=np.int64).reshape(-1, 2)
+        date_start[good], date_end[good] = pairs[:, 0], pairs[:, 1]
+
+    for column in ENUMS:
+        if column not in ordered:
+            continue
+        canonical, problems = _enum_lookup(column, data[column].astype(str))
+        if problems:
+            messages = data[column].map(problems)
+            flag(messages.notna().to_numpy(), column, messages.to_numpy())
+        data[column] = data[column].map(lambda t, c=canonical: c.get(t, t))
+
+    for i, extra in enumerate(beyond_all):
+        if extra:
+            shown = ", ".join(f"{column_letter(j)}: '{c.strip()}'" for j, c in extra[:3])
+            more = f" and {len(extra) - 3} more" if len(extra) > 3 else ""
+            errors[i].append(
+                (column_letter(extra[0][0]), f"non-blank cells beyond the header ({shown}{more})")
+            )
+
+    has_error = np.fromiter((bool(e) for e in errors), dtype=bool, count=n)
+    candidate = ~has_error
+    dup = np.zeros(n, dtype=bool)
+    if candidate.any():
+        dup[candidate] = ids[candidate].duplicated(keep="first").to_numpy()
+    if dup.any():
+        first_of = ids[candidate].drop_duplicates(keep="first")
+        first_index = dict(zip(first_of.to_numpy(), first_of.index))
+        for i in np.flatnonzero(dup):
+            j = first_index[ids.iat[i]]
+            errors[i].append(
+                ("id", f"'{ids.iat[i]}' is already used by {data.at[j, '__path']} row {data.at[j, '__row']}")
+            )
+    invalid_mask = has_error | dup
+
+    invalid: list[InvalidRow] = []
+    for i in np.flatnonzero(invalid_mask):
+        row = data.iloc[i]
+        fields = {c: _text(row[c]) for c in ordered}
+        for j, c in beyond_all[i]:
+            fields[f"(column {column_letter(j)})"] = c
+        invalid.append(
+            InvalidRow(
+                origin=_origin(row["__path"], row["__sheet"], row["__row"]),
+                errors=errors[i],
+                fields=fields,
+                position=int(i),
+            )
+        )
+    valid = ~invalid_mask
+    frame = data.loc[valid, ordered].reset_index(drop=True)
+    origins = pd.DataFrame(
+        {
+            "path": data.loc[valid, "__path"].to_numpy(),
+            "sheet": data.loc[valid, "__sheet"].to_numpy(),
+            "row": data.loc[valid, "__row"].to_numpy(),
+        }
+    )
+    return Table(
+        frame=frame,
+        date_start=date_start[valid],
+        date_end=date_end[valid],
+        origins=origins,
+        positions=np.flatnonzero(valid),
+        columns=ordered,
+        invalid=invalid,
+        inputs=inputs,
+        warnings=warnings,
+    )
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+
+
+def _origin(path: Any, sheet: Any, row: Any) -> dict[str, Any]:
+    return {
+        "path": str(path),
+        "sheet": None if sheet is None or (isinstance(sheet, float) and np.isnan(sheet)) else str(sheet),
+        "row": int(row),
+    }
+
+
+def is_known(values: pd.Series, column: str) -> np.ndarray:
+    """Whether each value is known: not blank, and not the enumerated value `unknown`."""
+    text = values.astype(str).str.strip()
+    known = text != ""
+    if column in ENUMS:
+        known &= text != UNKNOWN
+    return known.to_numpy(dtype=bool)
