@@ -31,6 +31,7 @@ class Analysis:
     table: Table
     evaluation: Evaluation
     warnings: list[str] = field(default_factory=list)
+    command: str | None = None  # the command line that produced it, when run from the CLI
 
     # --- flat views ------------------------------------------------------------------------
 

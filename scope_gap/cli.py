@@ -132,9 +132,10 @@ def analyze(
     from .reports import DEFAULT_FORMATS, write_reports
 
     result = run_analysis(list(incidents), mandate, encoding=encoding, sheet=sheet, strict=strict)
+    result.command = " ".join(["scope-gap", *sys.argv[1:]])
+    written = write_reports(result, output, formats or DEFAULT_FORMATS, protect=incidents)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-    written = write_reports(result, output, formats or DEFAULT_FORMATS, protect=incidents)
     summary = result.summary
     click.echo(f"{result.mandate.id}: {summary['total']} rows read")
     for key, label in STATUS_LABELS.items():
@@ -243,6 +244,23 @@ def explain(
         click.echo(explain_incident(result, incident_id))
     except ExplainError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@click.argument("path", metavar="FILE.xlsx", type=click.Path(dir_okay=False))
+@_fail_cleanly
+def template(path: str) -> None:
+    """Write a blank input workbook: the contract's headers, drop-down lists, a data dictionary.
+
+    \b
+    Example:
+      scope-gap template incidents.xlsx
+    """
+    from .reports import atomic_write
+    from .reports.template import write_template
+
+    target = atomic_write(Path(path), write_template)
+    click.echo(f"wrote {target}")
 
 
 def run() -> None:

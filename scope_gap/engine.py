@@ -111,6 +111,21 @@ def condition_text(leaf: Leaf) -> str:
     return f"{leaf.field} {leaf.op} {value}"
 
 
+def rule_text(node: Node) -> str:
+    """A condition tree in one readable line: `all of (level in [federal]; date within ...)`."""
+    match node:
+        case Leaf():
+            return condition_text(node)
+        case All(parts):
+            return "all of (" + "; ".join(rule_text(p) for p in parts) + ")"
+        case AnyOf(parts):
+            return "any of (" + "; ".join(rule_text(p) for p in parts) + ")"
+        case Not(part):
+            return "not (" + rule_text(part) + ")"
+        case _:
+            raise TypeError(f"not a condition node: {node!r}")
+
+
 def generated_gap(leaf: Leaf, negated: bool) -> str:
     """A gap label for a leaf that has none."""
     label = _label(leaf.field)

@@ -25,7 +25,7 @@ class OutputError(ScopeGapError):
     """A report cannot be written where it was asked for."""
 
 
-def writer(fmt: str) -> Callable[[Any, Path], None]:
+def writer(fmt: str) -> Callable[[Any, Path], list[str] | None]:
     if fmt not in WRITERS:
         raise OutputError(f"unknown format '{fmt}'{did_you_mean(fmt, WRITERS)}")
     module, name = WRITERS[fmt]
@@ -68,7 +68,11 @@ def write_reports(
     formats: Iterable[str] = DEFAULT_FORMATS,
     protect: Iterable[str | Path] = (),
 ) -> list[Path]:
-    """Write `<mandate id>-gap-report.<ext>` for each format into `directory`."""
+    """Write `<mandate id>-gap-report.<ext>` for each format into `directory`.
+
+    A renderer is `write_<fmt>(analysis, path) -> list[str] | None`; the warnings it
+    returns are added to `analysis.warnings`.
+    """
     formats = list(dict.fromkeys(formats))
     writers = {fmt: writer(fmt) for fmt in formats}
     protected = [Path(p) for p in protect if str(p) != "-"]
@@ -80,5 +84,12 @@ def write_reports(
                 raise OutputError(f"{target}: refusing to write a report over an input file")
     written = []
     for fmt, target in targets.items():
-        written.append(atomic_write(target, lambda p, w=writers[fmt]: w(analysis, p), protected))
+
+        def write(path: Path, render: Callable[[Any, Path], list[str] | None] = writers[fmt]) -> None:
+            # a renderer returns what it had to change (truncated cells, capped links)
+            for warning in render(analysis, path) or []:
+                if warning not in analysis.warnings:
+                    analysis.warnings.append(warning)
+
+        written.append(atomic_write(target, write, protected))
     return written
