@@ -119,6 +119,7 @@ def split_sources(text: str) -> list[str]:
 
 # --- dates -------------------------------------------------------------------------------
 
+DATE_FORMS = "expected YYYY, YYYY-MM, YYYY-MM-DD or an interval START/END of those"
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -155,7 +156,7 @@ def parse_date_part(text: str) -> DateInterval:
     """`YYYY`, `YYYY-MM` or `YYYY-MM-DD` as the interval of days it may mean."""
     match = _DATE_RE.match(text.strip())
     if not match:
-        raise DateFormatError(f"'{text}' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+        raise DateFormatError(f"'{text}' is not a date ({DATE_FORMS})")
     year, month, day = int(match[1]), match[2], match[3]
     if year < 1:
         raise DateFormatError(f"'{text}' has no year 0")
@@ -178,7 +179,7 @@ def parse_date(text: str) -> DateInterval:
     if "/" in text:
         parts = text.split("/")
         if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
-            raise DateFormatError(f"'{text}' is not an interval (expected START/END)")
+            raise DateFormatError(f"'{text}' is not a date ({DATE_FORMS})")
         start, end = parse_date_part(parts[0]), parse_date_part(parts[1])
         if end.end < start.start:
             raise DateFormatError(f"'{text}' ends before it starts")

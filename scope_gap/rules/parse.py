@@ -355,7 +355,7 @@ class _Parser:
         if key == UNKNOWN:
             self.error(
                 f"a rule may not name '{text}' as a value of {field}; use {{field: {field}, "
-                "missing: true}} for a value that is not known",
+                "missing: true} for a value that is not known",
                 at,
             )
             return None
