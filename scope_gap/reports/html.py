@@ -1,0 +1,427 @@
+"""The HTML report: one self-contained page (inline CSS, SVG and script) that works offline,
+without JavaScript, in print and on a phone.
+
+Every piece of data reaches the page through Jinja2 with autoescaping on and a `finalize` hook
+that removes control and bidi-override characters; only http, https and mailto sources become
+links. The page lists at most `LIST_LIMIT` rows per list so that a 100,000-incident report
+stays usable in a browser; counts and charts always cover every incident, and the rest of a
+long list is pointed to in the xlsx, CSV and JSON reports.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import os
+import re
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
+
+from .. import __version__
+from ..engine import rule_text
+from ..model import DISPLAY_NAMES, ENUMS, UNKNOWN, Coverage, Status, split_sources
+from .common import extra_columns, header_names, origin_text
+
+#: Rows shown per list (gap list, indeterminate, in scope, invalid); the rest are summarised.
+LIST_LIMIT = 2000
+
+STATUS_LABELS = {
+    Status.IN_SCOPE.value: "in scope",
+    Status.CONTEXT_ONLY.value: "context only",
+    Status.OUT_OF_SCOPE.value: "out of scope",
+    Status.INDETERMINATE.value: "indeterminate",
+    Status.INVALID.value: "invalid",
+}
+GAP_STATUSES = (Status.OUT_OF_SCOPE.value, Status.CONTEXT_ONLY.value)
+CHART_STATUSES = (
+    Status.IN_SCOPE.value,
+    Status.CONTEXT_ONLY.value,
+    Status.OUT_OF_SCOPE.value,
+    Status.INDETERMINATE.value,
+)
+LINK_SCHEMES = ("http", "https", "mailto")
+#: Shown under "More" for each incident: the contract's other columns (the rest are extras).
+DETAIL_COLUMNS = ["jurisdiction", "event", "actor", "tactic", "target", "summary", "notes"]
+
+# C0 controls except tab and newline, DEL, C1 controls, and the bidi embeddings, overrides
+# and isolates (U+202A-U+202E, U+2066-U+2069) that could make text read in a false order.
+_UNSAFE_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_URL_IN_TEXT = re.compile(r"(?:https?://|mailto:)[^\s<>\"']+", re.IGNORECASE)
+_ANCHOR_UNSAFE = re.compile(r"[^\w.-]")
+
+
+def clean_text(value: Any) -> str:
+    """Text with control and bidi-override characters removed (CR LF kept as LF)."""
+    if value is None:
+        return ""
+    return _UNSAFE_CHARS.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def link_target(text: str) -> str | None:
+    """`text` as an href when it is an http, https or mailto URL, else None."""
+    candidate = clean_text(text).strip()
+    if not candidate or any(ch.isspace() for ch in candidate):
+        return None
+    try:
+        parts = urlsplit(candidate)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in LINK_SCHEMES:
+        return None
+    if parts.scheme.lower() == "mailto":
+        return candidate if len(candidate) > len("mailto:") else None
+    return candidate if parts.netloc else None
+
+
+def source_pieces(source: str) -> list[tuple[str, str | None]]:
+    """One source as (text, href) pieces: the http(s)/mailto URLs in it become links."""
+    source = clean_text(source)
+    pieces: list[tuple[str, str | None]] = []
+    position = 0
+    for match in _URL_IN_TEXT.finditer(source):
+        url = match.group(0).rstrip(".,;:)]}")
+        href = link_target(url)
+        if href is None:
+            continue
+        start = match.start()
+        if start > position:
+            pieces.append((source[position:start], None))
+        pieces.append((url, href))
+        position = start + len(url)
+    if position < len(source):
+        pieces.append((source[position:], None))
+    return pieces
+
+
+def anchor_id(incident_id: str) -> str:
+    """`incident-<ID>`, stable across runs; an ID with characters unsafe in a URL fragment is
+    replaced by a safe form plus a short hash of the ID, so two IDs never share an anchor."""
+    text = clean_text(incident_id)
+    safe = _ANCHOR_UNSAFE.sub("-", text)
+    if safe != str(incident_id) or not safe:
+        digest = hashlib.sha256(str(incident_id).encode("utf-8")).hexdigest()[:8]
+        safe = f"{safe.strip('-') or 'x'}-{digest}"
+    return f"incident-{safe}"
+
+
+def generated_at() -> str:
+    """Now in UTC, or `SOURCE_DATE_EPOCH` when it is set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    else:
+        moment = dt.datetime.now(dt.timezone.utc)
+    return moment.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _finalize(value: Any) -> Any:
+    """Applied to every `{{ }}` output before autoescaping: data loses its unsafe characters."""
+    if isinstance(value, Markup):
+        return value
+    return clean_text(value)
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("scope_gap.reports", "templates"),
+        autoescape=True,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+def script_hash(script: str) -> str:
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")
+
+
+# --- the page's content, as plain data for the template --------------------------------------
+
+
+def _label(key: str) -> str:
+    return DISPLAY_NAMES.get(key, key)
+
+
+def _enum_text(value: str) -> str:
+    return value.replace("_", " ")
+
+
+def _details(fields: dict[str, Any], extras: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    out = [(_label(key), fields.get(key, "")) for key in DETAIL_COLUMNS]
+    out += [(name, fields.get(key, "")) for key, name in extras]
+    return [(name, str(value)) for name, value in out if str(value).strip()]
+
+
+def _unknown_fields(analysis: Any, ids: set[str]) -> dict[str, list[str]]:
+    """For each indeterminate incident, the fields whose value leaves an examined clause
+    undecided, with that value when one is given (an imprecise date)."""
+    if not ids:
+        return {}
+    frame = analysis.explanations()
+    examined = {c.id for c in analysis.mandate.clauses if c.coverage is Coverage.EXAMINED}
+    frame = frame[
+        frame["incident"].isin(ids) & (frame["blame"] == "unknown") & frame["clause"].isin(examined)
+    ]
+    out: dict[str, list[str]] = {}
+    for incident, condition, value in zip(
+        frame["incident"], frame["condition"], frame["value"].astype(str), strict=True
+    ):
+        field = condition.split(" ", 1)[0]
+        name = _label(field).lower()
+        if value.strip() in ("", UNKNOWN):
+            text = f"{name}: not known"
+        else:
+            text = f"{name}: {value} is not precise enough to decide"
+        items = out.setdefault(incident, [])
+        if text not in items:
+            items.append(text)
+    return out
+
+
+def _incident_row(record: dict[str, Any], extras: list[tuple[str, str]]) -> dict[str, Any]:
+    fields = record["fields"]
+    level = fields.get("level", "") or UNKNOWN
+    return {
+        "id": record["id"],
+        "anchor": anchor_id(record["id"]),
+        "title": fields.get("title", ""),
+        "date": fields.get("date", ""),
+        "level": level,
+        "event_type": _enum_text(fields.get("event_type", "")),
+        "status": record["status"],
+        "status_label": STATUS_LABELS[record["status"]],
+        "reasons": record["reasons"],
+        "covered_by": record["covered_by"],
+        "gaps": record["gaps"],
+        "evidence": _enum_text(fields.get("evidence", "")) or "not given",
+        "sources": [source_pieces(s) for s in split_sources(clean_text(fields.get("sources", "")))],
+        "details": _details(fields, extras),
+        "origin": origin_text(record["origin"]),
+    }
+
+
+def _share(n: int, total: int) -> int:
+    return round(100 * n / total) if total else 0
+
+
+def _bar_rows(counts: dict[str, int], width: int = 600) -> tuple[int, list[dict[str, Any]]]:
+    top = max(counts.values(), default=0) or 1
+    return top, [
+        {"label": label, "count": n, "width": round(width * n / top, 1)}
+        for label, n in counts.items()
+    ]
+
+
+def context(analysis: Any) -> dict[str, Any]:
+    """Everything the template shows, computed once."""
+    summary = analysis.summary
+    mandate = analysis.mandate
+    extras_keys = extra_columns(analysis.columns)
+    extras = [
+        (key, name)
+        for key, name in zip(
+            extras_keys, header_names(extras_keys, list(DISPLAY_NAMES.values())), strict=True
+        )
+        if key not in DETAIL_COLUMNS and key not in ("evidence", "sources")
+    ]
+    gap_index = {label: i for i, label in enumerate(summary["by_gap"])}
+
+    lists: dict[str, list[dict[str, Any]]] = {"gap": [], "indeterminate": [], "in_scope": []}
+    totals = Counter()
+    group_totals: Counter[tuple[str, ...]] = Counter()
+    for record in analysis.incidents:
+        status = record["status"]
+        key = "gap" if status in GAP_STATUSES else status
+        totals[key] += 1
+        if key == "gap":
+            group_totals[tuple(record["gaps"])] += 1
+        if len(lists[key]) < LIST_LIMIT:
+            lists[key].append(record)
+
+    unknown = _unknown_fields(analysis, {r["id"] for r in lists["indeterminate"]})
+
+    def rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        out = []
+        for record in records:
+            row = _incident_row(record, extras)
+            row["gap_ids"] = " ".join(str(gap_index[g]) for g in row["gaps"] if g in gap_index)
+            row["unknown"] = unknown.get(record["id"], [])
+            out.append(row)
+        return out
+
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows(lists["gap"]):
+        groups.setdefault(tuple(row["gaps"]), []).append(row)
+    gap_groups = [
+        {
+            "gaps": list(gaps) or ["No gap recorded"],
+            "total": group_totals[gaps],
+            "rows": groups.get(gaps, []),
+        }
+        for gaps in sorted(group_totals, key=lambda g: (-group_totals[g], list(g)))
+    ]
+
+    invalid_rows = []
+    for n, row in enumerate(analysis.invalid[:LIST_LIMIT], start=1):
+        fields = row.fields
+        invalid_rows.append(
+            {
+                "anchor": f"invalid-{n}",
+                "origin": origin_text(row.origin),
+                "id": fields.get("id", ""),
+                "title": fields.get("title", ""),
+                "errors": row.error_texts(),
+                "cells": [(_label(k), v) for k, v in fields.items() if str(v).strip()],
+            }
+        )
+
+    level_rows = []
+    _, by_level_top = _bar_rows(
+        {level: sum(counts.values()) for level, counts in summary["by_level"].items()}
+    )
+    for (level, counts), bar in zip(summary["by_level"].items(), by_level_top, strict=True):
+        total = sum(counts.values()) or 1
+        x = 0.0
+        segments = []
+        for status in CHART_STATUSES:
+            n = counts.get(status, 0)
+            if n:
+                w = round(bar["width"] * n / total, 1)
+                segments.append({"status": status, "x": round(x, 1), "width": w})
+                x += w
+        level_rows.append(
+            {
+                "level": level,
+                "total": sum(counts.values()),
+                "segments": segments,
+                "parts": [(STATUS_LABELS[s], counts.get(s, 0)) for s in CHART_STATUSES],
+            }
+        )
+
+    valid = summary["total"] - summary["invalid"]
+    status_counts = [
+        (code, STATUS_LABELS[code], summary[code], _share(summary[code], valid))
+        for code in CHART_STATUSES
+    ]
+    evidence = Counter((r["fields"].get("evidence", "") or UNKNOWN) for r in analysis.incidents)
+    evidence_counts = [
+        (_enum_text(grade), evidence[grade]) for grade in ENUMS["evidence"] if evidence[grade]
+    ]
+
+    levels_present = [lv for lv in ENUMS["level"] if lv in summary["by_level"]]
+    statuses_present = [s for s in CHART_STATUSES if summary[s]]
+
+    clauses = [
+        {
+            "id": clause.id,
+            "ref": clause.ref or "",
+            "coverage": clause.coverage.value,
+            "text": clause.text or "",
+            "rule": rule_text(clause.when),
+        }
+        for clause in mandate.clauses
+    ]
+    periods = [
+        {
+            "name": name,
+            "label": period.label or "",
+            "start": dt.date.fromordinal(period.start).isoformat(),
+            "end": dt.date.fromordinal(period.end).isoformat(),
+        }
+        for name, period in mandate.periods.items()
+    ]
+
+    truncated = {
+        key: (len(lists[key]), totals[key]) for key in lists if totals[key] > len(lists[key])
+    }
+    if len(analysis.invalid) > LIST_LIMIT:
+        truncated["invalid"] = (LIST_LIMIT, len(analysis.invalid))
+
+    return {
+        "sentence": analysis.sentence(),
+        "mandate": {
+            "id": mandate.id,
+            "title": mandate.title,
+            "authority": mandate.authority or "",
+            "url": mandate.url or "",
+            "href": link_target(mandate.url or ""),
+            "sha256": mandate.sha256 or "",
+            "path": mandate.path or "",
+        },
+        "summary": summary,
+        "valid": valid,
+        "status_counts": status_counts,
+        "status_labels": STATUS_LABELS,
+        "gap_bars": _bar_rows(summary["by_gap"])[1],
+        "level_rows": level_rows,
+        "chart_statuses": [(s, STATUS_LABELS[s]) for s in CHART_STATUSES],
+        "gap_groups": gap_groups,
+        "gap_total": totals["gap"],
+        "gap_listed": len(lists["gap"]),
+        "gap_options": list(summary["by_gap"]),
+        "level_options": levels_present,
+        "status_options": [(s, STATUS_LABELS[s]) for s in statuses_present],
+        "indeterminate": rows(lists["indeterminate"]),
+        "indeterminate_total": totals["indeterminate"],
+        "in_scope": rows(lists["in_scope"]),
+        "in_scope_total": totals["in_scope"],
+        "invalid_rows": invalid_rows,
+        "invalid_total": len(analysis.invalid),
+        "listed": sum(len(v) for v in lists.values()),
+        "truncated": truncated,
+        "limit": LIST_LIMIT,
+        "clauses": clauses,
+        "periods": periods,
+        "evidence_counts": evidence_counts,
+        "provenance": {
+            "version": __version__,
+            "generated": generated_at(),
+            "inputs": [dict(item) for item in analysis.table.inputs],
+            "command": analysis.command or "",
+            "warnings": list(analysis.warnings),
+        },
+    }
+
+
+def render_html(analysis: Any) -> tuple[str, list[str]]:
+    """The page's text and the warnings about what it had to leave out."""
+    env = environment()
+    script = env.get_template("report.js").render()
+    page = env.get_template("report.html.j2").render(
+        script_hash=script_hash(script), **context(analysis)
+    )
+    return page, _warnings(analysis)
+
+
+def _warnings(analysis: Any) -> list[str]:
+    summary = analysis.summary
+    counts = {
+        "gap list": summary["out_of_scope"] + summary["context_only"],
+        "indeterminate list": summary["indeterminate"],
+        "in-scope list": summary["in_scope"],
+        "invalid rows": summary["invalid"],
+    }
+    return [
+        f"HTML report: the {name} shows {LIST_LIMIT:,} of {n:,} rows; "
+        "the xlsx, CSV and JSON reports have them all"
+        for name, n in counts.items()
+        if n > LIST_LIMIT
+    ]
+
+
+def write_html(analysis: Any, path: Path) -> list[str] | None:
+    """Write the HTML report to `path`; returns warnings for lists it had to shorten."""
+    page, warnings = render_html(analysis)
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(page)
+    return warnings or None
