@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import pandas as pd
 
@@ -19,7 +19,7 @@ from .readers.xlsx import cell_text
 from .rules import load_mandate_file
 from .validate import build_table
 
-Inputs = Union[str, Path, pd.DataFrame, Sequence[Union[str, Path, pd.DataFrame]], None]
+Inputs = str | Path | pd.DataFrame | Sequence[str | Path | pd.DataFrame] | None
 
 
 class MandateNotFoundError(ScopeGapError):
@@ -51,7 +51,9 @@ def _frame_table(frame: pd.DataFrame, name: str) -> RawTable:
     rows = []
     for number, record in enumerate(frame.itertuples(index=False, name=None), start=1):
         texts = [
-            "" if value is None or (not isinstance(value, str) and pd.isna(value)) else cell_text(
+            ""
+            if value is None or (not isinstance(value, str) and pd.isna(value))
+            else cell_text(
                 value.to_pydatetime() if isinstance(value, pd.Timestamp) else value,
                 headers[i].lower() == "date",
             )
@@ -73,9 +75,7 @@ def read_inputs(
         table = read_table(default_data(), encoding=encoding)
         table.path = DEFAULT_DATA_NAME
         return [table]
-    items: Iterable[Any] = (
-        [inputs] if isinstance(inputs, (str, Path, pd.DataFrame)) else inputs
-    )
+    items: Iterable[Any] = [inputs] if isinstance(inputs, (str, Path, pd.DataFrame)) else inputs
     tables = []
     for n, item in enumerate(items, start=1):
         if isinstance(item, pd.DataFrame):

@@ -72,7 +72,9 @@ INCIDENTS = click.argument(
 ENCODING = click.option(
     "--encoding", metavar="NAME", help="Read CSV input in this encoding (default: detect)."
 )
-SHEET = click.option("--sheet", metavar="NAME", help="Read this sheet of .xlsx input (default: the first).")
+SHEET = click.option(
+    "--sheet", metavar="NAME", help="Read this sheet of .xlsx input (default: the first)."
+)
 MANDATE = click.option(
     "-m",
     "--mandate",
@@ -98,11 +100,21 @@ def main() -> None:
 @INCIDENTS
 @MANDATE
 @click.option(
-    "-o", "--output", "output", default="reports", show_default=True, metavar="DIR",
-    type=click.Path(file_okay=False), help="Folder for the reports (created if missing).",
+    "-o",
+    "--output",
+    "output",
+    default="reports",
+    show_default=True,
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="Folder for the reports (created if missing).",
 )
 @click.option(
-    "-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMATS),
     help="Report format; repeat for several (default: xlsx, html and json).",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1, no report) if any row is invalid.")
@@ -147,7 +159,9 @@ def analyze(
 
 @main.command()
 @click.argument(
-    "incidents", nargs=-1, required=True,
+    "incidents",
+    nargs=-1,
+    required=True,
     type=click.Path(exists=True, dir_okay=False, allow_dash=True),
 )
 @ENCODING

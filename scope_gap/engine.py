@@ -139,7 +139,9 @@ def generated_gap(leaf: Leaf, negated: bool) -> str:
         case ("not_in", True):
             return f"{label.capitalize()} other than {_or(leaf.value)}"
         case ("matches", _):
-            return f"{label.capitalize()} {'matching' if negated else 'not matching'} /{leaf.value}/"
+            return (
+                f"{label.capitalize()} {'matching' if negated else 'not matching'} /{leaf.value}/"
+            )
         case ("missing", _):
             blank = leaf.value != negated
             return f"{label.capitalize()} {'known' if blank else 'not known'}"
@@ -206,7 +208,9 @@ def evaluate_leaf(leaf: Leaf, table: Table) -> np.ndarray:
     else:
         column = table.frame[leaf.field] if leaf.field in table.frame else pd.Series([""] * n)
         codes, uniques = pd.factorize(column.astype(str), sort=False)
-        known_u = np.fromiter((_known(u, leaf.field) for u in uniques), dtype=bool, count=len(uniques))
+        known_u = np.fromiter(
+            (_known(u, leaf.field) for u in uniques), dtype=bool, count=len(uniques)
+        )
         known = known_u[codes] if n else np.zeros(0, dtype=bool)
     if leaf.op == "missing":
         blank = ~known
@@ -216,7 +220,9 @@ def evaluate_leaf(leaf: Leaf, table: Table) -> np.ndarray:
     if leaf.field != "date":
         test = _text_tester(leaf)
         truth_u = np.fromiter(
-            (k and test(u) for u, k in zip(uniques, known_u)), dtype=bool, count=len(uniques)
+            (k and test(u) for u, k in zip(uniques, known_u, strict=True)),
+            dtype=bool,
+            count=len(uniques),
         )
         truth = truth_u[codes] if n else np.zeros(0, dtype=bool)
         if leaf.op == "not_in":
@@ -405,21 +411,25 @@ def evaluate(mandate: Mandate, table: Table) -> Evaluation:
         for entry in outcome.leaf_nodes():
             leaf = entry.node
             assert isinstance(leaf, Leaf) and entry.leaf_index is not None
-            blamed = (outcome.failed[entry.leaf_index] | outcome.unknown[entry.leaf_index]) & not_in_scope
+            blamed = (
+                outcome.failed[entry.leaf_index] | outcome.unknown[entry.leaf_index]
+            ) & not_in_scope
             rows = np.flatnonzero(blamed)
             if not len(rows):
                 continue
             values = _value_text(leaf, table).to_numpy()[rows]
             effective = entry.values[rows] if not entry.negated else TRUE - entry.values[rows]
             cache: dict[tuple[str, int], str] = {}
-            for i, value, eff in zip(rows, values, effective):
+            for i, value, eff in zip(rows, values, effective, strict=True):
                 key = (value, int(eff))
                 text = cache.get(key)
                 if text is None:
                     text = cache[key] = reason_text(clause, leaf, entry.negated, value, int(eff))
                 reasons[i].append(text)
         if not clause.examined:
-            undecided = np.flatnonzero((outcome.values == UNKNOWN_TV) & (status == Status.OUT_OF_SCOPE.value))
+            undecided = np.flatnonzero(
+                (outcome.values == UNKNOWN_TV) & (status == Status.OUT_OF_SCOPE.value)
+            )
             note = (
                 f"context clause {clause.id} could not be decided, so it does not make "
                 "the incident context_only"
@@ -434,7 +444,9 @@ def evaluate(mandate: Mandate, table: Table) -> Evaluation:
         for i in examined:
             o = outcomes[i]
             fails = np.sum([o.failed[k] for k in o.failed], axis=0) if o.failed else np.zeros(n)
-            unknowns = np.sum([o.unknown[k] for k in o.unknown], axis=0) if o.unknown else np.zeros(n)
+            unknowns = (
+                np.sum([o.unknown[k] for k in o.unknown], axis=0) if o.unknown else np.zeros(n)
+            )
             leaf_counts.append((np.asarray(fails), np.asarray(unknowns)))
         big = 1 + max(len(outcomes[i].failed) for i in examined)
         keys = np.stack([f * big + u for f, u in leaf_counts], axis=1)
@@ -478,14 +490,25 @@ def explanation_frame(evaluation: Evaluation, table: Table) -> pd.DataFrame:
                         "condition": condition_text(leaf),
                         "negated": entry.negated,
                         "value": _value_text(leaf, table).to_numpy(),
-                        "outcome": pd.Categorical.from_codes(entry.values, ["false", "unknown", "true"]),
+                        "outcome": pd.Categorical.from_codes(
+                            entry.values, ["false", "unknown", "true"]
+                        ),
                         "blame": _blame_labels(outcome, entry.leaf_index),
                     }
                 )
             )
     if not pieces:
         return pd.DataFrame(
-            columns=["incident", "clause", "leaf", "condition", "negated", "value", "outcome", "blame"]
+            columns=[
+                "incident",
+                "clause",
+                "leaf",
+                "condition",
+                "negated",
+                "value",
+                "outcome",
+                "blame",
+            ]
         )
     return pd.concat(pieces, ignore_index=True)
 

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Union
+from typing import Any
 
 
 class Level(str, Enum):
@@ -287,7 +287,7 @@ class Not:
         return {"not": self.part.to_dict()}
 
 
-Node = Union[Leaf, All, AnyOf, Not]
+Node = Leaf | All | AnyOf | Not
 
 
 def leaves(node: Node) -> list[tuple[Leaf, bool]]:

@@ -75,7 +75,9 @@ def resolve_headers(table: RawTable) -> list[str]:
     if missing:
         hints = []
         for name in missing:
-            hint = did_you_mean(name, [h for h in table.headers if normalize_name(h) not in COLUMNS])
+            hint = did_you_mean(
+                name, [h for h in table.headers if normalize_name(h) not in COLUMNS]
+            )
             hints.append(f"'{name}'{hint}")
         plural = "s" if len(missing) > 1 else ""
         raise BadTableError(
@@ -127,8 +129,10 @@ def build_table(raw_tables: list[RawTable]) -> Table:
                 if len(cells) < width:
                     cells = cells + [""] * (width - len(cells))
             padded.append(cells)
-        frame = pd.DataFrame(padded, columns=keys, dtype=object) if padded else pd.DataFrame(
-            {k: pd.Series([], dtype=object) for k in keys}
+        frame = (
+            pd.DataFrame(padded, columns=keys, dtype=object)
+            if padded
+            else pd.DataFrame({k: pd.Series([], dtype=object) for k in keys})
         )
         frame["__path"] = table.path
         frame["__sheet"] = table.sheet
@@ -204,11 +208,15 @@ def build_table(raw_tables: list[RawTable]) -> Table:
         dup[candidate] = ids[candidate].duplicated(keep="first").to_numpy()
     if dup.any():
         first_of = ids[candidate].drop_duplicates(keep="first")
-        first_index = dict(zip(first_of.to_numpy(), first_of.index))
+        first_index = dict(zip(first_of.to_numpy(), first_of.index, strict=True))
         for i in np.flatnonzero(dup):
             j = first_index[ids.iat[i]]
             errors[i].append(
-                ("id", f"'{ids.iat[i]}' is already used by {data.at[j, '__path']} row {data.at[j, '__row']}")
+                (
+                    "id",
+                    f"'{ids.iat[i]}' is already used by "
+                    f"{data.at[j, '__path']} row {data.at[j, '__row']}",
+                )
             )
     invalid_mask = has_error | dup
 
@@ -255,7 +263,9 @@ def _text(value: Any) -> str:
 def _origin(path: Any, sheet: Any, row: Any) -> dict[str, Any]:
     return {
         "path": str(path),
-        "sheet": None if sheet is None or (isinstance(sheet, float) and np.isnan(sheet)) else str(sheet),
+        "sheet": None
+        if sheet is None or (isinstance(sheet, float) and np.isnan(sheet))
+        else str(sheet),
         "row": int(row),
     }
 

@@ -107,9 +107,9 @@ def blamed(node, row, negated=False, counter=None) -> list[tuple[int, str, Leaf,
 def decide(mandate, row: dict[str, str], gap_label) -> tuple[str, list[str], list[str]]:
     """(status, covered_by, gaps) of one row."""
     values_ = [node_value(c.when, row) for c in mandate.clauses]
-    examined = [(c, v) for c, v in zip(mandate.clauses, values_) if c.examined]
-    context = [(c, v) for c, v in zip(mandate.clauses, values_) if not c.examined]
-    covered = [c.id for c, v in zip(mandate.clauses, values_) if v == T]
+    examined = [(c, v) for c, v in zip(mandate.clauses, values_, strict=True) if c.examined]
+    context = [(c, v) for c, v in zip(mandate.clauses, values_, strict=True) if not c.examined]
+    covered = [c.id for c, v in zip(mandate.clauses, values_, strict=True) if v == T]
     if any(v == T for _, v in examined):
         return "in_scope", covered, []
     if any(v == U for _, v in examined):

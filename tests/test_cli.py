@@ -41,17 +41,33 @@ def test_analyze_defaults_write_json_and_print_a_summary(cli, tmp_path):
 
 
 def test_cli_json_equals_the_library(cli, tmp_path, make_csv, make_mandate):
-    incidents = make_csv([["X", "t", "2019-05", "federal", "general_election"], ["Y", "t", "bad", "", ""]])
+    incidents = make_csv(
+        [["X", "t", "2019-05", "federal", "general_election"], ["Y", "t", "bad", "", ""]]
+    )
     mandate = make_mandate()
-    result = cli("analyze", str(incidents), "-m", str(mandate), "-o", str(tmp_path / "out"), "-f", "json", catch=False)
+    result = cli(
+        "analyze",
+        str(incidents),
+        "-m",
+        str(mandate),
+        "-o",
+        str(tmp_path / "out"),
+        "-f",
+        "json",
+        catch=False,
+    )
     assert result.exit_code == 0, result.output
-    written = json.loads((tmp_path / "out" / "test-mandate-gap-report.json").read_text(encoding="utf-8"))
+    written = json.loads(
+        (tmp_path / "out" / "test-mandate-gap-report.json").read_text(encoding="utf-8")
+    )
     assert written == scope_gap.analyze(str(incidents), str(mandate)).to_dict()
 
 
 def test_invalid_rows_are_a_result_not_an_error(cli, tmp_path, make_csv, make_mandate):
     incidents = make_csv([["", "t", "", "", ""]])
-    result = cli("analyze", str(incidents), "-m", str(make_mandate()), "-o", str(tmp_path), "-f", "csv")
+    result = cli(
+        "analyze", str(incidents), "-m", str(make_mandate()), "-o", str(tmp_path), "-f", "csv"
+    )
     assert result.exit_code == 0
 
 
@@ -73,7 +89,10 @@ def test_missing_input_is_a_usage_error(cli, tmp_path):
 def test_unknown_mandate_is_a_usage_error(cli):
     result = cli("analyze", "-m", "hogue-2032")
     assert result.exit_code == 2
-    assert "'hogue-2032' is neither a rule file nor a bundled mandate (did you mean 'hogue-2023'?)" in result.output
+    assert (
+        "'hogue-2032' is neither a rule file nor a bundled mandate (did you mean 'hogue-2023'?)"
+        in result.output
+    )
 
 
 def test_bad_table_exits_1_with_the_file_and_column(cli, tmp_path, make_csv):
@@ -88,12 +107,19 @@ def test_bad_table_exits_1_with_the_file_and_column(cli, tmp_path, make_csv):
 
 
 def test_bad_rules_exit_1_with_every_error(cli, tmp_path, make_csv, make_mandate):
-    mandate = make_mandate(SIMPLE_MANDATE.replace("in: [federal], gap: Not federal", "in: [federl]").replace("within: P", "within: R"))
+    mandate = make_mandate(
+        SIMPLE_MANDATE.replace("in: [federal], gap: Not federal", "in: [federl]").replace(
+            "within: P", "within: R"
+        )
+    )
     result = cli("analyze", str(make_csv([])), "-m", str(mandate), "-o", str(tmp_path / "o"))
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 2
-    assert lines[0].startswith(f"{mandate}:11:") and "'federl' is not a value of level (did you mean 'federal'?)" in lines[0]
+    assert (
+        lines[0].startswith(f"{mandate}:11:")
+        and "'federl' is not a value of level (did you mean 'federal'?)" in lines[0]
+    )
     assert lines[1].startswith(f"{mandate}:13:") and "unknown period 'R'" in lines[1]
     assert not (tmp_path / "o").exists()
 
@@ -102,7 +128,9 @@ def test_never_writes_over_an_input(cli, tmp_path, make_mandate):
     incidents = tmp_path / "test-mandate-gap-report.csv"
     incidents.write_text("id,title,date,level,event_type\nX,t,2019,federal,\n", encoding="utf-8")
     before = incidents.read_bytes()
-    result = cli("analyze", str(incidents), "-m", str(make_mandate()), "-o", str(tmp_path), "-f", "csv")
+    result = cli(
+        "analyze", str(incidents), "-m", str(make_mandate()), "-o", str(tmp_path), "-f", "csv"
+    )
     assert result.exit_code == 1
     assert "refusing to write a report over an input file" in result.output
     assert incidents.read_bytes() == before
@@ -134,7 +162,10 @@ def test_rules_check_reports_every_error_in_every_file(cli, make_mandate):
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert lines[0] == f"{good}: ok (test-mandate, 2 clauses)"
-    assert lines[1].startswith(f"{bad1}:13:") and "unknown operator 'withn' (did you mean 'within'?)" in lines[1]
+    assert (
+        lines[1].startswith(f"{bad1}:13:")
+        and "unknown operator 'withn' (did you mean 'within'?)" in lines[1]
+    )
     assert lines[2].startswith(f"{bad2}:2:7: mandate id '../x' is not allowed")
 
 
@@ -184,7 +215,18 @@ def test_python_dash_m_runs(tmp_path):
 
 def test_stdin_input(cli, tmp_path, make_mandate):
     data = "id,title,date,level,event_type\nS,t,2019-05,federal,general_election\n"
-    result = cli("analyze", "-", "-m", str(make_mandate()), "-o", str(tmp_path), "-f", "json", input=data, catch=False)
+    result = cli(
+        "analyze",
+        "-",
+        "-m",
+        str(make_mandate()),
+        "-o",
+        str(tmp_path),
+        "-f",
+        "json",
+        input=data,
+        catch=False,
+    )
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "test-mandate-gap-report.json").read_text(encoding="utf-8"))
     assert report["incidents"][0]["origin"] == {"path": "-", "sheet": None, "row": 2}
@@ -193,6 +235,16 @@ def test_stdin_input(cli, tmp_path, make_mandate):
 
 def test_output_directory_is_created(cli, tmp_path, make_csv, make_mandate):
     out = tmp_path / "a" / "b"
-    cli("analyze", str(make_csv([])), "-m", str(make_mandate()), "-o", str(out), "-f", "json", catch=False)
+    cli(
+        "analyze",
+        str(make_csv([])),
+        "-m",
+        str(make_mandate()),
+        "-o",
+        str(out),
+        "-f",
+        "json",
+        catch=False,
+    )
     assert (out / "test-mandate-gap-report.json").is_file()
     assert [p.name for p in Path(out).iterdir()] == ["test-mandate-gap-report.json"]

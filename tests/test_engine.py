@@ -21,7 +21,9 @@ def mandate_of(clauses: str):
 def outcome(when: str, **row) -> str:
     """The outcome (true/false/unknown) of one condition on one row."""
     mandate = mandate_of(f"  - id: A\n    when: {when}\n")
-    frame = pd.DataFrame([{"id": "X", "title": "", "date": "", "level": "", "event_type": "", **row}])
+    frame = pd.DataFrame(
+        [{"id": "X", "title": "", "date": "", "level": "", "event_type": "", **row}]
+    )
     result = scope_gap.analyze(frame, mandate)
     assert not result.invalid, result.invalid
     return {0: "false", 1: "unknown", 2: "true"}[int(result.evaluation.clauses[0].values[0])]
@@ -39,7 +41,11 @@ def outcome(when: str, **row) -> str:
         ("{field: level, not_in: [federal]}", {"level": "municipal"}, "true"),
         ("{field: level, not_in: [federal]}", {"level": "federal"}, "false"),
         ("{field: level, not_in: [federal]}", {"level": ""}, "unknown"),
-        ("{field: jurisdiction, equals: ' british columbia '}", {"jurisdiction": "British Columbia"}, "true"),
+        (
+            "{field: jurisdiction, equals: ' british columbia '}",
+            {"jurisdiction": "British Columbia"},
+            "true",
+        ),
         ("{field: actor, equals: PRC}", {"actor": "Russia; prc"}, "true"),
         ("{field: actor, in: [India]}", {"actor": "Russia; PRC"}, "false"),
         ("{field: actor, not_in: [PRC]}", {"actor": "Russia; PRC"}, "false"),
@@ -63,7 +69,11 @@ def outcome(when: str, **row) -> str:
         ("{field: date, within: P}", {"date": "2018"}, "false"),
         ("{field: date, within: P}", {"date": ""}, "unknown"),
         ("{field: date, within: [P, Q]}", {"date": "2021-09"}, "unknown"),
-        ("{field: date, within: [[2019-01-01, 2019-09-10], P]}", {"date": "2019-01/2019-10-21"}, "true"),
+        (
+            "{field: date, within: [[2019-01-01, 2019-09-10], P]}",
+            {"date": "2019-01/2019-10-21"},
+            "true",
+        ),
         ("{field: date, within: [2019-01-01, 2019-12-31]}", {"date": "2019-06"}, "true"),
         ("{field: date, overlaps: P}", {"date": "2019"}, "true"),
         ("{field: date, overlaps: P}", {"date": "2020"}, "false"),
@@ -99,7 +109,9 @@ def test_kleene_all_and_any(a, b):
     assert outcome(f"{{any: [{VALUE[a]}, {VALUE[b]}]}}", **ROW) == names[max(order[a], order[b])]
 
 
-@pytest.mark.parametrize("a, expected", [("true", "false"), ("false", "true"), ("unknown", "unknown")])
+@pytest.mark.parametrize(
+    "a, expected", [("true", "false"), ("false", "true"), ("unknown", "unknown")]
+)
 def test_kleene_not(a, expected):
     assert outcome(f"{{not: {VALUE[a]}}}", **ROW) == expected
 
@@ -129,9 +141,9 @@ def statuses(*rows):
 
 
 def test_in_scope_lists_every_true_clause_in_file_order():
-    assert statuses({"date": "2021-09-01", "level": "federal", "event_type": "general_election"}) == [
-        ("in_scope", ["A", "B", "C"], [])
-    ]
+    assert statuses(
+        {"date": "2021-09-01", "level": "federal", "event_type": "general_election"}
+    ) == [("in_scope", ["A", "B", "C"], [])]
 
 
 def test_in_scope_wins_over_an_unknown_examined_clause():
@@ -139,7 +151,9 @@ def test_in_scope_wins_over_an_unknown_examined_clause():
         "  - id: A\n    when: {field: level, in: [federal]}\n"
         "  - id: B\n    when: {field: event_type, in: [general_election]}\n"
     )
-    frame = pd.DataFrame([{"id": "X", "title": "", "date": "", "level": "federal", "event_type": ""}])
+    frame = pd.DataFrame(
+        [{"id": "X", "title": "", "date": "", "level": "federal", "event_type": ""}]
+    )
     assert scope_gap.analyze(frame, mandate).flatten() == [("X", "in_scope", ())]
 
 
@@ -149,7 +163,9 @@ def test_indeterminate_wins_over_context_only():
 
 
 def test_context_only_when_only_a_context_clause_is_true():
-    result = statuses({"date": "2022-10-15", "level": "municipal", "event_type": "general_election"})
+    result = statuses(
+        {"date": "2022-10-15", "level": "municipal", "event_type": "general_election"}
+    )
     assert result == [("context_only", ["C"], ["Not federal", "Outside the elections"])]
 
 
@@ -159,7 +175,9 @@ def test_out_of_scope_when_nothing_holds():
 
 
 def test_unknown_context_clause_does_not_make_context_only_and_says_so():
-    frame = pd.DataFrame([{"id": "X", "title": "", "date": "2022", "level": "", "event_type": "referendum"}])
+    frame = pd.DataFrame(
+        [{"id": "X", "title": "", "date": "2022", "level": "", "event_type": "referendum"}]
+    )
     result = scope_gap.analyze(frame, mandate_of(STATUS_MANDATE))
     record = result.incidents[0]
     assert record["status"] == "out_of_scope"
@@ -186,7 +204,9 @@ def test_nearest_clause_uses_unknown_leaves_when_none_failed():
 
 
 def test_reasons_quote_the_failing_value_and_what_is_required():
-    frame = pd.DataFrame([{"id": "X", "title": "", "date": "2022", "level": "municipal", "event_type": ""}])
+    frame = pd.DataFrame(
+        [{"id": "X", "title": "", "date": "2022", "level": "municipal", "event_type": ""}]
+    )
     record = scope_gap.analyze(frame, mandate_of(STATUS_MANDATE)).incidents[0]
     assert record["reasons"] == [
         "level is municipal; clause A requires federal",
@@ -198,7 +218,9 @@ def test_reasons_quote_the_failing_value_and_what_is_required():
 
 
 def test_partly_inside_dates_are_explained():
-    frame = pd.DataFrame([{"id": "X", "title": "", "date": "2021", "level": "federal", "event_type": "by_election"}])
+    frame = pd.DataFrame(
+        [{"id": "X", "title": "", "date": "2021", "level": "federal", "event_type": "by_election"}]
+    )
     record = scope_gap.analyze(frame, mandate_of(STATUS_MANDATE)).incidents[0]
     assert record["reasons"][-1] == (
         "date is 2021, which lies partly inside and partly outside what clause B requires: "
@@ -211,15 +233,21 @@ def test_leaves_in_a_true_branch_of_any_are_not_blamed():
         "  - id: A\n    when:\n      all:\n        - any: [{field: level, in: [federal]}, {field: level, in: [provincial], gap: G1}]\n"
         "        - {field: event_type, in: [general_election], gap: G2}\n"
     )
-    frame = pd.DataFrame([{"id": "X", "title": "", "date": "", "level": "federal", "event_type": "referendum"}])
+    frame = pd.DataFrame(
+        [{"id": "X", "title": "", "date": "", "level": "federal", "event_type": "referendum"}]
+    )
     record = scope_gap.analyze(frame, mandate).incidents[0]
     assert record["gaps"] == ["G2"]
     assert record["reasons"] == ["event type is referendum; clause A requires general_election"]
 
 
 def test_a_leaf_under_not_fails_when_it_holds():
-    mandate = mandate_of("  - id: A\n    when: {not: {field: level, in: [federal], gap: Federal}}\n")
-    frame = pd.DataFrame([{"id": "X", "title": "", "date": "", "level": "federal", "event_type": ""}])
+    mandate = mandate_of(
+        "  - id: A\n    when: {not: {field: level, in: [federal], gap: Federal}}\n"
+    )
+    frame = pd.DataFrame(
+        [{"id": "X", "title": "", "date": "", "level": "federal", "event_type": ""}]
+    )
     record = scope_gap.analyze(frame, mandate).incidents[0]
     assert record["status"] == "out_of_scope"
     assert record["gaps"] == ["Federal"]
@@ -229,22 +257,46 @@ def test_a_leaf_under_not_fails_when_it_holds():
 def test_summary_counts_gaps_and_levels():
     frame = pd.DataFrame(
         [
-            {"id": "1", "title": "", "date": "2022", "level": "municipal", "event_type": "general_election"},
-            {"id": "2", "title": "", "date": "2021-09-01", "level": "federal", "event_type": "general_election"},
+            {
+                "id": "1",
+                "title": "",
+                "date": "2022",
+                "level": "municipal",
+                "event_type": "general_election",
+            },
+            {
+                "id": "2",
+                "title": "",
+                "date": "2021-09-01",
+                "level": "federal",
+                "event_type": "general_election",
+            },
             {"id": "3", "title": "", "date": "2022", "level": "", "event_type": "general_election"},
         ]
     )
     summary = scope_gap.analyze(frame, mandate_of(STATUS_MANDATE)).summary
     assert summary["by_gap"] == {"Outside the elections": 2, "Not federal": 1}
-    assert summary["by_level"]["unknown"] == {"in_scope": 0, "context_only": 0, "out_of_scope": 1, "indeterminate": 0}
+    assert summary["by_level"]["unknown"] == {
+        "in_scope": 0,
+        "context_only": 0,
+        "out_of_scope": 1,
+        "indeterminate": 0,
+    }
     assert summary["by_level"]["federal"]["in_scope"] == 1
 
 
 def test_explanation_table_has_one_row_per_incident_clause_and_leaf():
-    frame = pd.DataFrame([{"id": "X", "title": "", "date": "2022", "level": "municipal", "event_type": ""}])
+    frame = pd.DataFrame(
+        [{"id": "X", "title": "", "date": "2022", "level": "municipal", "event_type": ""}]
+    )
     table = scope_gap.analyze(frame, mandate_of(STATUS_MANDATE)).explanations()
     assert len(table) == 3 + 2 + 1
     first = table.iloc[0]
-    assert (first["incident"], first["clause"], first["condition"], first["value"], first["outcome"], first["blame"]) == (
-        "X", "A", "level in [federal]", "municipal", "false", "failed"
-    )
+    assert (
+        first["incident"],
+        first["clause"],
+        first["condition"],
+        first["value"],
+        first["outcome"],
+        first["blame"],
+    ) == ("X", "A", "level in [federal]", "municipal", "false", "failed")

@@ -47,7 +47,9 @@ rows = st.fixed_dictionaries(
     }
 )
 
-dates = st.dates(min_value=pd.Timestamp("2016-06-01").date(), max_value=pd.Timestamp("2022-06-30").date())
+dates = st.dates(
+    min_value=pd.Timestamp("2016-06-01").date(), max_value=pd.Timestamp("2022-06-30").date()
+)
 
 
 @st.composite
@@ -69,7 +71,10 @@ def leaf_strategy():
             st.sampled_from(["in", "not_in"]),
             st.lists(st.sampled_from(ACTORS), min_size=1, max_size=2, unique=True),
         ),
-        st.builds(lambda p: {"field": "title", "matches": p}, st.sampled_from(["^rally", "fund", "dis.*ation", "x"])),
+        st.builds(
+            lambda p: {"field": "title", "matches": p},
+            st.sampled_from(["^rally", "fund", "dis.*ation", "x"]),
+        ),
         st.builds(
             lambda f, v: {"field": f, "missing": v},
             st.sampled_from(["level", "date", "actor", "title"]),
@@ -107,7 +112,7 @@ mandates = st.builds(
         },
         "clauses": [
             {"id": f"K{i}", "coverage": cov, "when": w}
-            for i, (w, cov) in enumerate(zip(whens, coverages))
+            for i, (w, cov) in enumerate(zip(whens, coverages, strict=True))
         ],
     },
     st.lists(conditions, min_size=1, max_size=3),
@@ -123,9 +128,13 @@ def test_vectorized_engine_matches_reference(spec, table_rows):
     assert errors == []
     frame = pd.DataFrame([dict(id=f"R{i}", **row) for i, row in enumerate(table_rows)])
     result = scope_gap.analyze(frame, mandate)
-    for row, record in zip(frame.to_dict(orient="records"), result.incidents):
+    for row, record in zip(frame.to_dict(orient="records"), result.incidents, strict=True):
         status, covered, gaps = decide(mandate, row, gap_label)
-        assert (record["status"], record["covered_by"], record["gaps"]) == (status, covered, gaps), row
+        assert (record["status"], record["covered_by"], record["gaps"]) == (
+            status,
+            covered,
+            gaps,
+        ), row
     # every clause value, not only the statuses
     for k, outcome in enumerate(result.evaluation.clauses):
         expected = [node_value(outcome.clause.when, row) for row in frame.to_dict(orient="records")]

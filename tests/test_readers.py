@@ -24,7 +24,9 @@ def test_csv_utf8_without_bom(make_csv, make_mandate):
 
 def test_csv_utf8_with_bom_does_not_pollute_the_first_header(tmp_path, make_mandate):
     path = tmp_path / "bom.csv"
-    path.write_bytes(b"\xef\xbb\xbfid,title,date,level,event_type\r\nX-1,Caf\xc3\xa9,2019,federal,\r\n")
+    path.write_bytes(
+        b"\xef\xbb\xbfid,title,date,level,event_type\r\nX-1,Caf\xc3\xa9,2019,federal,\r\n"
+    )
     result = scope_gap.analyze(path, make_mandate())
     assert fields(result)["id"] == "X-1"
     assert fields(result)["title"] == "Café"
@@ -32,7 +34,9 @@ def test_csv_utf8_with_bom_does_not_pollute_the_first_header(tmp_path, make_mand
 
 def test_csv_windows_1252_is_read_with_a_warning(tmp_path, make_mandate):
     path = tmp_path / "excel.csv"
-    path.write_bytes("id,title,date,level,event_type\r\nX-1,Café – réunion,2019,federal,\r\n".encode("cp1252"))
+    path.write_bytes(
+        "id,title,date,level,event_type\r\nX-1,Café – réunion,2019,federal,\r\n".encode("cp1252")
+    )
     result = scope_gap.analyze(path, make_mandate())
     assert fields(result)["title"] == "Café – réunion"
     assert len(result.warnings) == 1
@@ -83,7 +87,9 @@ def test_headers_match_loosely(make_csv, make_mandate):
 
 
 def test_enumerated_values_are_written_canonically(make_csv, make_mandate):
-    result = scope_gap.analyze(make_csv([["X", "t", "2019", " FEDERAL ", "general-election"]]), make_mandate())
+    result = scope_gap.analyze(
+        make_csv([["X", "t", "2019", " FEDERAL ", "general-election"]]), make_mandate()
+    )
     assert fields(result)["level"] == "federal"
     assert fields(result)["event_type"] == "general_election"
 
@@ -107,7 +113,14 @@ def test_xlsx_date_cells_and_year_numbers(tmp_path, make_mandate):
     path = _workbook(
         tmp_path / "in.xlsx",
         [
-            ["X-1", "date cell", dt.datetime(2019, 10, 21, 14, 30), "federal", "general_election", 42],
+            [
+                "X-1",
+                "date cell",
+                dt.datetime(2019, 10, 21, 14, 30),
+                "federal",
+                "general_election",
+                42,
+            ],
             ["X-2", "year number", 2019, "federal", "general_election", None],
             ["X-3", "text date", "2019-06", "federal", "general_election", "=SUM(1)"],
         ],
@@ -146,8 +159,21 @@ def test_json_list_of_objects(tmp_path, make_mandate):
     path.write_text(
         json.dumps(
             [
-                {"id": "J-1", "title": "t", "date": "2019", "level": "federal", "event_type": "general_election"},
-                {"id": "J-2", "title": "t", "date": None, "level": "federal", "event_type": None, "x": 3},
+                {
+                    "id": "J-1",
+                    "title": "t",
+                    "date": "2019",
+                    "level": "federal",
+                    "event_type": "general_election",
+                },
+                {
+                    "id": "J-2",
+                    "title": "t",
+                    "date": None,
+                    "level": "federal",
+                    "event_type": None,
+                    "x": 3,
+                },
             ]
         ),
         encoding="utf-8",
@@ -160,8 +186,16 @@ def test_json_list_of_objects(tmp_path, make_mandate):
 
 def test_jsonl_rows_are_line_numbers(tmp_path, make_mandate):
     path = tmp_path / "in.jsonl"
-    line = {"id": "L-1", "title": "t", "date": "2019", "level": "federal", "event_type": "general_election"}
-    path.write_text(json.dumps(line) + "\n\n" + json.dumps(dict(line, id="L-2")) + "\n", encoding="utf-8")
+    line = {
+        "id": "L-1",
+        "title": "t",
+        "date": "2019",
+        "level": "federal",
+        "event_type": "general_election",
+    }
+    path.write_text(
+        json.dumps(line) + "\n\n" + json.dumps(dict(line, id="L-2")) + "\n", encoding="utf-8"
+    )
     result = scope_gap.analyze(path, make_mandate())
     assert [(r["id"], r["origin"]["row"]) for r in result.incidents] == [("L-1", 1), ("L-2", 3)]
 
@@ -187,6 +221,8 @@ def test_several_files_are_one_table_and_keep_their_origins(make_csv, make_manda
 def test_dataframe_input(make_mandate):
     import pandas as pd
 
-    frame = pd.DataFrame([dict(zip(["id", "title", "date", "level", "event_type"], ROW))])
+    frame = pd.DataFrame(
+        [dict(zip(["id", "title", "date", "level", "event_type"], ROW, strict=True))]
+    )
     result = scope_gap.analyze(frame, make_mandate())
     assert result.flatten() == [("X-1", "in_scope", ())]

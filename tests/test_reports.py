@@ -11,12 +11,30 @@ from scope_gap.reports import atomic_write, write_reports
 
 def test_json_report_has_exactly_the_contract_shape(tmp_path, make_csv, make_mandate):
     incidents = make_csv(
-        [["X", "t", "2019-05", "federal", "general_election"], ["Y", "t", "2022", "municipal", ""], ["Z", "", "never", "", ""]],
-        header=["id", "title", "date", "level", "event_type", ],
+        [
+            ["X", "t", "2019-05", "federal", "general_election"],
+            ["Y", "t", "2022", "municipal", ""],
+            ["Z", "", "never", "", ""],
+        ],
+        header=[
+            "id",
+            "title",
+            "date",
+            "level",
+            "event_type",
+        ],
     )
     mandate = make_mandate()
     report = scope_gap.analyze(incidents, mandate).to_dict()
-    assert list(report) == ["schema_version", "tool", "mandate", "inputs", "summary", "incidents", "invalid"]
+    assert list(report) == [
+        "schema_version",
+        "tool",
+        "mandate",
+        "inputs",
+        "summary",
+        "incidents",
+        "invalid",
+    ]
     assert report["schema_version"] == 1
     assert report["tool"] == {"name": "scope-gap", "version": scope_gap.__version__}
     assert report["mandate"] == {
@@ -27,15 +45,39 @@ def test_json_report_has_exactly_the_contract_shape(tmp_path, make_csv, make_man
         "sha256": hashlib.sha256(mandate.read_bytes()).hexdigest(),
     }
     assert report["inputs"] == [
-        {"path": str(incidents), "sha256": hashlib.sha256(incidents.read_bytes()).hexdigest(), "rows": 3}
+        {
+            "path": str(incidents),
+            "sha256": hashlib.sha256(incidents.read_bytes()).hexdigest(),
+            "rows": 3,
+        }
     ]
     summary = report["summary"]
-    assert list(summary) == ["total", "in_scope", "context_only", "out_of_scope", "indeterminate", "invalid", "by_gap", "by_level"]
-    assert (summary["total"], summary["in_scope"], summary["context_only"], summary["invalid"]) == (3, 1, 1, 1)
+    assert list(summary) == [
+        "total",
+        "in_scope",
+        "context_only",
+        "out_of_scope",
+        "indeterminate",
+        "invalid",
+        "by_gap",
+        "by_level",
+    ]
+    assert (summary["total"], summary["in_scope"], summary["context_only"], summary["invalid"]) == (
+        3,
+        1,
+        1,
+        1,
+    )
     incident = report["incidents"][0]
     assert list(incident) == ["id", "status", "covered_by", "gaps", "reasons", "origin", "fields"]
     assert incident["origin"] == {"path": str(incidents), "sheet": None, "row": 2}
-    assert incident["fields"] == {"id": "X", "title": "t", "date": "2019-05", "level": "federal", "event_type": "general_election"}
+    assert incident["fields"] == {
+        "id": "X",
+        "title": "t",
+        "date": "2019-05",
+        "level": "federal",
+        "event_type": "general_election",
+    }
     invalid = report["invalid"][0]
     assert list(invalid) == ["origin", "errors", "fields"]
     assert invalid["origin"]["row"] == 4
@@ -47,10 +89,13 @@ def test_json_of_the_bundled_data_adds_up():
     summary = scope_gap.analyze().to_dict()["summary"]
     parts = ["in_scope", "context_only", "out_of_scope", "indeterminate", "invalid"]
     assert summary["total"] == sum(summary[p] for p in parts)
-    assert sum(sum(v.values()) for v in summary["by_level"].values()) == summary["total"] - summary["invalid"]
+    assert (
+        sum(sum(v.values()) for v in summary["by_level"].values())
+        == summary["total"] - summary["invalid"]
+    )
 
 
-FORMULAS = ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "\tx", "\rx"]
+FORMULAS = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tx", "\rx"]
 
 
 def _csv_rows(path):
@@ -61,13 +106,29 @@ def _csv_rows(path):
 
 def test_csv_report_columns_rows_and_origins(tmp_path, make_csv, make_mandate):
     incidents = make_csv(
-        [["X", "t", "2019-05", "federal", "general_election", "n", "x1"], ["Y", "t", "bad", "", "", "", ""]],
+        [
+            ["X", "t", "2019-05", "federal", "general_election", "n", "x1"],
+            ["Y", "t", "bad", "", "", "", ""],
+        ],
         header=["id", "title", "date", "level", "event_type", "notes", "Status"],
     )
     analysis = scope_gap.analyze(incidents, make_mandate())
     [path] = write_reports(analysis, tmp_path / "out", ["csv"])
     rows = _csv_rows(path)
-    assert rows[0] == ["ID", "Title", "Date", "Level", "Event type", "Status", "Gap", "Why", "Covered by", "Notes", "Status (input)", "Origin"]
+    assert rows[0] == [
+        "ID",
+        "Title",
+        "Date",
+        "Level",
+        "Event type",
+        "Status",
+        "Gap",
+        "Why",
+        "Covered by",
+        "Notes",
+        "Status (input)",
+        "Origin",
+    ]
     assert rows[1][:6] == ["X", "t", "2019-05", "federal", "general_election", "in_scope"]
     assert rows[1][8] == "A; C"
     assert rows[1][-1] == f"{incidents}:2"
@@ -78,7 +139,10 @@ def test_csv_report_columns_rows_and_origins(tmp_path, make_csv, make_mandate):
 
 @pytest.mark.parametrize("text", FORMULAS)
 def test_csv_neutralizes_formula_text(tmp_path, make_csv, make_mandate, text):
-    incidents = make_csv([["X", text, "", "", "", text]], header=["id", "title", "date", "level", "event_type", "notes"])
+    incidents = make_csv(
+        [["X", text, "", "", "", text]],
+        header=["id", "title", "date", "level", "event_type", "notes"],
+    )
     [path] = write_reports(scope_gap.analyze(incidents, make_mandate()), tmp_path / "out", ["csv"])
     row = _csv_rows(path)[1]
     assert row[1] == "'" + text

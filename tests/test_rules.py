@@ -35,22 +35,46 @@ def test_valid_file_loads(tmp_path):
 @pytest.mark.parametrize(
     "when, expected",
     [
-        ("{field: levle, in: [federal]}", "m.yaml:9:17: unknown field 'levle' (did you mean 'level'?)"),
-        ("{field: date, withn: P}", "m.yaml:9:23: unknown operator 'withn' (did you mean 'within'?)"),
+        (
+            "{field: levle, in: [federal]}",
+            "m.yaml:9:17: unknown field 'levle' (did you mean 'level'?)",
+        ),
+        (
+            "{field: date, withn: P}",
+            "m.yaml:9:23: unknown operator 'withn' (did you mean 'within'?)",
+        ),
         ("{field: date, within: GE34}", "m.yaml:9:31: unknown period 'GE34'"),
         ("{field: date, within: p}", "m.yaml:9:31: unknown period 'p' (did you mean 'P'?)"),
-        ("{field: level, in: [federl]}", "m.yaml:9:29: 'federl' is not a value of level (did you mean 'federal'?)"),
-        ("{field: level, in: [unknown]}", "m.yaml:9:29: a rule may not name 'unknown' as a value of level"),
-        ("{field: level, equals: federal, in: [federal]}", "m.yaml:9:41: the condition on 'level' has 2 operators"),
+        (
+            "{field: level, in: [federl]}",
+            "m.yaml:9:29: 'federl' is not a value of level (did you mean 'federal'?)",
+        ),
+        (
+            "{field: level, in: [unknown]}",
+            "m.yaml:9:29: a rule may not name 'unknown' as a value of level",
+        ),
+        (
+            "{field: level, equals: federal, in: [federal]}",
+            "m.yaml:9:41: the condition on 'level' has 2 operators",
+        ),
         ("{field: level}", "m.yaml:9:9: the condition on 'level' has no operator"),
         ("{field: level, within: P}", "m.yaml:9:24: operator 'within' does not apply to 'level'"),
         ("{field: date, in: [2019]}", "m.yaml:9:23: operator 'in' does not apply to 'date'"),
-        ("{field: date, within: [2020-01-01, 2019-01-01]}", "m.yaml:9:31: the range ['2020-01-01', '2019-01-01'] ends before it starts"),
+        (
+            "{field: date, within: [2020-01-01, 2019-01-01]}",
+            "m.yaml:9:31: the range ['2020-01-01', '2019-01-01'] ends before it starts",
+        ),
         ("{field: date, within: []}", "m.yaml:9:31: 'within' takes a period name"),
-        ("{field: title, matches: '(a)\\1'}", "m.yaml:9:33: 'matches' pattern '(a)\\1' cannot be used"),
+        (
+            "{field: title, matches: '(a)\\1'}",
+            "m.yaml:9:33: 'matches' pattern '(a)\\1' cannot be used",
+        ),
         ("{field: level, missing: yes please}", "m.yaml:9:33: 'missing' takes true or false"),
         ("{all: []}", "m.yaml:9:15: 'all' must be a non-empty list of conditions"),
-        ("{any: [{field: level, in: [federal]}], field: level}", "m.yaml:9:48: 'any' must stand alone in its mapping"),
+        (
+            "{any: [{field: level, in: [federal]}], field: level}",
+            "m.yaml:9:48: 'any' must stand alone in its mapping",
+        ),
         ("[level]", "m.yaml:9:9: a condition must be a mapping"),
     ],
 )
@@ -73,7 +97,9 @@ def test_mandate_id_must_be_a_safe_file_name(tmp_path):
 
 
 def test_inverted_and_empty_periods(tmp_path):
-    head = HEAD.replace("P: {start: 2019-01-01, end: 2019-12-31}", "P: {start: 2019-12-31, end: 2019-01-01}")
+    head = HEAD.replace(
+        "P: {start: 2019-01-01, end: 2019-12-31}", "P: {start: 2019-12-31, end: 2019-01-01}"
+    )
     errors = errors_of(tmp_path, clause("{field: level, in: [federal]}"), head=head)
     assert errors == ["m.yaml:5:6: period 'P' ends before it starts"]
 
@@ -83,17 +109,26 @@ def test_unknown_top_level_and_clause_keys(tmp_path):
     head = HEAD + ""
     errors = errors_of(tmp_path, body, head=head.replace("periods:", "period:"))
     assert any("unknown key 'period' in the file (did you mean 'periods'?)" in e for e in errors)
-    assert any(e.startswith("m.yaml:9:3: unknown key 'coverge' in a clause (did you mean 'coverage'?)") for e in errors)
+    assert any(
+        e.startswith("m.yaml:9:3: unknown key 'coverge' in a clause (did you mean 'coverage'?)")
+        for e in errors
+    )
 
 
 def test_unknown_coverage(tmp_path):
-    errors = errors_of(tmp_path, "  - id: A\n    coverage: contxt\n    when: {field: level, in: [federal]}\n")
-    assert errors == ["m.yaml:9:13: unknown coverage 'contxt' (did you mean 'context'?); expected examined or context"]
+    errors = errors_of(
+        tmp_path, "  - id: A\n    coverage: contxt\n    when: {field: level, in: [federal]}\n"
+    )
+    assert errors == [
+        "m.yaml:9:13: unknown coverage 'contxt' (did you mean 'context'?); expected examined or context"
+    ]
 
 
 def test_duplicate_clause_ids(tmp_path):
     body = clause("{field: level, in: [federal]}") + clause("{field: level, in: [federal]}")
-    assert errors_of(tmp_path, body) == ["m.yaml:10:7: clause id 'A' is used twice (first on line 8)"]
+    assert errors_of(tmp_path, body) == [
+        "m.yaml:10:7: clause id 'A' is used twice (first on line 8)"
+    ]
 
 
 def test_yaml_syntax_error_has_a_location(tmp_path):
@@ -108,7 +143,9 @@ def test_anchors_and_aliases_are_refused(tmp_path):
 
 
 def test_every_error_of_a_file_is_reported_at_once(tmp_path):
-    body = clause("{field: levle, in: [federal]}") + "  - id: B\n    when: {field: date, within: R}\n"
+    body = (
+        clause("{field: levle, in: [federal]}") + "  - id: B\n    when: {field: date, within: R}\n"
+    )
     errors = errors_of(tmp_path, body)
     assert len(errors) == 2
     assert errors[0].startswith("m.yaml:9:") and errors[1].startswith("m.yaml:11:")
@@ -154,8 +191,16 @@ def test_mandate_round_trips_through_to_dict(tmp_path):
     from scope_gap.rules import parse_mandate_text
 
     path = tmp_path / "m.yaml"
-    path.write_text(HEAD + clause("{all: [{field: level, in: [federal], gap: G}, {not: {field: date, within: [P, Q]}}]}"), encoding="utf-8")
+    path.write_text(
+        HEAD
+        + clause(
+            "{all: [{field: level, in: [federal], gap: G}, {not: {field: date, within: [P, Q]}}]}"
+        ),
+        encoding="utf-8",
+    )
     mandate, _ = read_mandate(path)
-    again, errors = parse_mandate_text(yaml.safe_dump(mandate.to_dict(), sort_keys=False), "again.yaml")
+    again, errors = parse_mandate_text(
+        yaml.safe_dump(mandate.to_dict(), sort_keys=False), "again.yaml"
+    )
     assert errors == []
     assert again.to_dict() == mandate.to_dict()

@@ -35,7 +35,9 @@ def test_duplicate_id_of_an_earlier_valid_row_is_invalid(make_csv, make_mandate)
     rows = [["X", "first", "", "", ""], ["X", "second", "", "", ""]]
     result = scope_gap.analyze(make_csv(rows), make_mandate())
     assert [r["fields"]["title"] for r in result.incidents] == ["first"]
-    assert problems(result) == [(3, [f"id: 'X' is already used by {result.incidents[0]['origin']['path']} row 2"])]
+    assert problems(result) == [
+        (3, [f"id: 'X' is already used by {result.incidents[0]['origin']['path']} row 2"])
+    ]
 
 
 def test_duplicate_id_across_files(make_csv, make_mandate):
@@ -50,7 +52,14 @@ def test_an_invalid_row_does_not_claim_its_id(make_csv, make_mandate):
     rows = [["X", "bad date", "never", "", ""], ["X", "good", "", "", ""]]
     result = scope_gap.analyze(make_csv(rows), make_mandate())
     assert [r["fields"]["title"] for r in result.incidents] == ["good"]
-    assert problems(result) == [(2, ["date: 'never' is not a date (expected YYYY, YYYY-MM, YYYY-MM-DD or an interval START/END of those)"])]
+    assert problems(result) == [
+        (
+            2,
+            [
+                "date: 'never' is not a date (expected YYYY, YYYY-MM, YYYY-MM-DD or an interval START/END of those)"
+            ],
+        )
+    ]
 
 
 def test_cells_beyond_the_header_make_the_row_invalid_and_are_kept(make_csv, make_mandate):
@@ -66,16 +75,26 @@ def test_every_problem_of_a_row_is_reported(make_csv, make_mandate):
 
 
 def test_blank_rows_are_skipped_and_not_counted(make_csv, make_mandate):
-    result = scope_gap.analyze(make_csv([["", "", "", "", ""], ["X", "t", "", "", ""]]), make_mandate())
+    result = scope_gap.analyze(
+        make_csv([["", "", "", "", ""], ["X", "t", "", "", ""]]), make_mandate()
+    )
     summary = result.summary
     assert summary["total"] == 1
     assert result.to_dict()["inputs"][0]["rows"] == 1
 
 
 def test_totals_add_up_with_invalid_rows(make_csv, make_mandate):
-    rows = [["A", "t", "2019", "federal", "general_election"], ["B", "t", "bad", "", ""], ["C", "t", "", "municipal", ""]]
+    rows = [
+        ["A", "t", "2019", "federal", "general_election"],
+        ["B", "t", "bad", "", ""],
+        ["C", "t", "", "municipal", ""],
+    ]
     s = scope_gap.analyze(make_csv(rows), make_mandate()).summary
-    assert s["total"] == 3 == s["in_scope"] + s["context_only"] + s["out_of_scope"] + s["indeterminate"] + s["invalid"]
+    assert (
+        s["total"]
+        == 3
+        == s["in_scope"] + s["context_only"] + s["out_of_scope"] + s["indeterminate"] + s["invalid"]
+    )
     assert (s["in_scope"], s["invalid"], s["context_only"]) == (1, 1, 1)
 
 
@@ -90,8 +109,14 @@ def test_strict_turns_an_invalid_row_into_a_failure(make_csv, make_mandate):
         (b"", "has no header row"),
         (b"\n,,\nX,t,2019,federal,\n", "has no header row"),
         (b"id,title,date,level\nX,t,2019,federal\n", "lacks the required column 'event_type'"),
-        (b"id,title,date,level,event_type,Event Type\n", "columns 'event_type' (E) and 'Event Type' (F) name the same column"),
-        (b"id,title,date,level,event_type,notes,Notes\n", "columns 'notes' (F) and 'Notes' (G) name the same column"),
+        (
+            b"id,title,date,level,event_type,Event Type\n",
+            "columns 'event_type' (E) and 'Event Type' (F) name the same column",
+        ),
+        (
+            b"id,title,date,level,event_type,notes,Notes\n",
+            "columns 'notes' (F) and 'Notes' (G) name the same column",
+        ),
     ],
 )
 def test_bad_tables_name_the_file_and_column(tmp_path, make_mandate, content, message):
@@ -105,7 +130,10 @@ def test_bad_tables_name_the_file_and_column(tmp_path, make_mandate, content, me
 
 def test_missing_column_offers_did_you_mean(make_csv, make_mandate):
     path = make_csv([], header=["id", "title", "date", "level", "evnt_type"])
-    with pytest.raises(BadTableError, match=r"lacks the required column 'event_type' \(did you mean 'evnt_type'\?\)"):
+    with pytest.raises(
+        BadTableError,
+        match=r"lacks the required column 'event_type' \(did you mean 'evnt_type'\?\)",
+    ):
         scope_gap.analyze(path, make_mandate())
 
 

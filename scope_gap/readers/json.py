@@ -43,7 +43,9 @@ def _text(data: bytes, path: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise BadTableError(f"is not UTF-8 ({exc.reason} at byte {exc.start})", Location(path)) from None
+        raise BadTableError(
+            f"is not UTF-8 ({exc.reason} at byte {exc.start})", Location(path)
+        ) from None
 
 
 def read_json(data: bytes, path: str) -> RawTable:
@@ -51,7 +53,9 @@ def read_json(data: bytes, path: str) -> RawTable:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise BadTableError(f"cannot be parsed as JSON: {exc.msg}", Location(path, exc.lineno, exc.colno)) from None
+        raise BadTableError(
+            f"cannot be parsed as JSON: {exc.msg}", Location(path, exc.lineno, exc.colno)
+        ) from None
     except RecursionError:
         raise BadTableError("cannot be parsed as JSON: nested too deeply", Location(path)) from None
     if not isinstance(value, list):

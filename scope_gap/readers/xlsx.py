@@ -68,4 +68,3 @@ def read_xlsx(data: bytes, path: str, sheet: str | None = None) -> RawTable:
         cells.append(texts)
         rows.append(number)
     return RawTable(path, sha256_of(data), headers, cells, rows, sheet)
-

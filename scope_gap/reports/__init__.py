@@ -85,7 +85,9 @@ def write_reports(
     written = []
     for fmt, target in targets.items():
 
-        def write(path: Path, render: Callable[[Any, Path], list[str] | None] = writers[fmt]) -> None:
+        def write(
+            path: Path, render: Callable[[Any, Path], list[str] | None] = writers[fmt]
+        ) -> None:
             # a renderer returns what it had to change (truncated cells, capped links)
             for warning in render(analysis, path) or []:
                 if warning not in analysis.warnings:

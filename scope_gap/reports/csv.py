@@ -38,7 +38,9 @@ def rows(analysis: Any) -> tuple[list[str], list[list[str]]]:
         beyond = [f"{k}: {v}" for k, v in fields.items() if k not in analysis.columns]
         if beyond:
             status[2] = "\n".join([status[2], *beyond])
-        out.append([neutralize(str(v)) for v in lead + status + tail + [origin_text(record["origin"])]])
+        out.append(
+            [neutralize(str(v)) for v in lead + status + tail + [origin_text(record["origin"])]]
+        )
     return header, out
 
 

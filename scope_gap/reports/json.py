@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+import orjson
 
-def dumps(report: dict[str, Any]) -> str:
-    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+
+def dumps(report: dict[str, Any]) -> bytes:
+    """UTF-8 JSON, indented; orjson because the standard library's indenting encoder is pure
+    Python and took 16 s of a 20 s run on 100,000 incidents."""
+    return orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n"
 
 
 def write_json(analysis: Any, path: Path) -> None:
-    path.write_text(dumps(analysis.to_dict()), encoding="utf-8")
+    path.write_bytes(dumps(analysis.to_dict()))

@@ -118,7 +118,9 @@ class _Parser:
                 extra[key] = self.text(head, key, "mandate")
         if "periods" in root and root["periods"] is not None:
             self.parse_periods(root["periods"], root.value_marks["periods"])
-        clauses = self.parse_clauses(root.get("clauses"), root.value_marks.get("clauses", root.mark))
+        clauses = self.parse_clauses(
+            root.get("clauses"), root.value_marks.get("clauses", root.mark)
+        )
         if self.errors or mandate_id is None or title is None:
             return None
         return Mandate(
@@ -172,7 +174,7 @@ class _Parser:
             return []
         out: list[Clause] = []
         seen: dict[str, Location] = {}
-        for spec, at in zip(clauses, clauses.item_marks):
+        for spec, at in zip(clauses, clauses.item_marks, strict=True):
             if not isinstance(spec, YMap):
                 self.error("a clause must be a mapping with id and when", at)
                 continue
@@ -181,7 +183,8 @@ class _Parser:
             if clause_id is not None:
                 if clause_id in seen:
                     self.error(
-                        f"clause id '{clause_id}' is used twice (first on line {seen[clause_id].line})",
+                        f"clause id '{clause_id}' is used twice "
+                        f"(first on line {seen[clause_id].line})",
                         spec.value_marks["id"],
                     )
                 else:
@@ -224,9 +227,7 @@ class _Parser:
             self.error(f"conditions are nested more than {MAX_DEPTH} deep", at)
             return None
         if not isinstance(spec, YMap):
-            self.error(
-                "a condition must be a mapping: {field: F, OP: VALUE} or all/any/not", at
-            )
+            self.error("a condition must be a mapping: {field: F, OP: VALUE} or all/any/not", at)
             return None
         combinators = [k for k in spec if k in COMBINATORS]
         if combinators:
@@ -246,7 +247,10 @@ class _Parser:
             if not isinstance(value, YList) or not value:
                 self.error(f"'{key}' must be a non-empty list of conditions", value_at)
                 return None
-            parts = [self.parse_node(v, m, depth + 1) for v, m in zip(value, value.item_marks)]
+            parts = [
+                self.parse_node(v, m, depth + 1)
+                for v, m in zip(value, value.item_marks, strict=True)
+            ]
             if any(p is None for p in parts):
                 return None
             return (All if key == "all" else AnyOf)(tuple(parts))  # type: ignore[arg-type]
@@ -297,7 +301,8 @@ class _Parser:
         allowed = DATE_OPERATORS if field == "date" else TEXT_OPERATORS
         if op not in allowed:
             self.error(
-                f"operator '{op}' does not apply to '{field}'; expected one of: {', '.join(allowed)}",
+                f"operator '{op}' does not apply to '{field}'; "
+                f"expected one of: {', '.join(allowed)}",
                 spec.key_marks[op],
             )
             return None
@@ -336,7 +341,7 @@ class _Parser:
                 self.error(f"'{op}' takes a non-empty list of values, like [a, b]", at)
                 return None
             out = []
-            for item, item_at in zip(items, items.item_marks):
+            for item, item_at in zip(items, items.item_marks, strict=True):
                 if isinstance(item, (dict, list)) or item is None:
                     self.error(f"'{op}' values must be plain values", item_at)
                     return None
@@ -406,7 +411,7 @@ class _Parser:
             pair = self.pair(value, at)
             return (pair,) if pair else None
         out: list[RangeRef] = []
-        for item, item_at in zip(value, value.item_marks):
+        for item, item_at in zip(value, value.item_marks, strict=True):
             if isinstance(item, str) and item in self.periods:
                 out.append(self.period_ref(item))
             elif isinstance(item, YList):
@@ -474,7 +479,9 @@ def parse_mandate_text(text: str, path: str) -> tuple[Mandate | None, list[RuleE
     return mandate, parser.errors
 
 
-def read_mandate(path: str | Path, shown_as: str | None = None) -> tuple[Mandate | None, list[RuleError]]:
+def read_mandate(
+    path: str | Path, shown_as: str | None = None
+) -> tuple[Mandate | None, list[RuleError]]:
     """Read a rule file from disk: the mandate (with sha256) and every problem found."""
     name = shown_as or str(path)
     try:

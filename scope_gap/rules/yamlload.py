@@ -111,5 +111,7 @@ def _convert(node: yaml.Node, path: str, loader: yaml.SafeLoader, errors: list[R
         return loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, TypeError) as exc:
         text = node.value if isinstance(node.value, str) else ""
-        errors.append(RuleError(f"cannot read value '{text}': {exc}", mark_of(path, node.start_mark)))
+        errors.append(
+            RuleError(f"cannot read value '{text}': {exc}", mark_of(path, node.start_mark))
+        )
         return text
