@@ -112,7 +112,7 @@ mandates = st.builds(
         },
         "clauses": [
             {"id": f"K{i}", "coverage": cov, "when": w}
-            for i, (w, cov) in enumerate(zip(whens, coverages, strict=True))
+            for i, (w, cov) in enumerate(zip(whens, coverages, strict=False))
         ],
     },
     st.lists(conditions, min_size=1, max_size=3),
