@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import pandas as pd
 
@@ -19,7 +19,7 @@ from .readers.xlsx import cell_text
 from .rules import load_mandate_file
 from .validate import build_table
 
-Inputs = str | Path | pd.DataFrame | Sequence[str | Path | pd.DataFrame] | None
+Inputs: TypeAlias = str | Path | pd.DataFrame | Sequence[str | Path | pd.DataFrame] | None
 
 
 class MandateNotFoundError(ScopeGapError):

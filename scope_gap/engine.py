@@ -441,8 +441,8 @@ def evaluate(mandate: Mandate, table: Table) -> Evaluation:
     nearest = np.full(n, -1, dtype=np.int64)
     if examined and n:
         leaf_counts = []
-        for i in examined:
-            o = outcomes[i]
+        for clause_index in examined:
+            o = outcomes[clause_index]
             fails = np.sum([o.failed[k] for k in o.failed], axis=0) if o.failed else np.zeros(n)
             unknowns = (
                 np.sum([o.unknown[k] for k in o.unknown], axis=0) if o.unknown else np.zeros(n)

@@ -209,19 +209,19 @@ def build_table(raw_tables: list[RawTable]) -> Table:
     if dup.any():
         first_of = ids[candidate].drop_duplicates(keep="first")
         first_index = dict(zip(first_of.to_numpy(), first_of.index, strict=True))
-        for i in np.flatnonzero(dup):
-            j = first_index[ids.iat[i]]
-            errors[i].append(
+        for k in np.flatnonzero(dup):
+            j = first_index[ids.iat[k]]
+            errors[k].append(
                 (
                     "id",
-                    f"'{ids.iat[i]}' is already used by "
+                    f"'{ids.iat[k]}' is already used by "
                     f"{data.at[j, '__path']} row {data.at[j, '__row']}",
                 )
             )
     invalid_mask = has_error | dup
 
     invalid: list[InvalidRow] = []
-    for i in np.flatnonzero(invalid_mask):
+    for i in map(int, np.flatnonzero(invalid_mask)):
         row = data.iloc[i]
         fields = {c: _text(row[c]) for c in ordered}
         for j, c in beyond_all[i]:

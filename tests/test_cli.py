@@ -248,3 +248,23 @@ def test_output_directory_is_created(cli, tmp_path, make_csv, make_mandate):
     )
     assert (out / "test-mandate-gap-report.json").is_file()
     assert [p.name for p in Path(out).iterdir()] == ["test-mandate-gap-report.json"]
+
+
+def test_output_directory_that_is_a_file_is_a_usage_error(cli, tmp_path, make_csv, make_mandate):
+    blocker = tmp_path / "out"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = cli(
+        "analyze", str(make_csv([])), "-m", str(make_mandate()), "-o", str(blocker), "-f", "json"
+    )
+    assert result.exit_code == 2
+    assert "is a file" in result.output
+
+
+def test_output_directory_that_cannot_be_made_is_a_clear_error(tmp_path, make_csv, make_mandate):
+    from scope_gap.reports import OutputError, write_reports
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    analysis = scope_gap.analyze(make_csv([]), make_mandate())
+    with pytest.raises(OutputError, match="cannot write reports there"):
+        write_reports(analysis, blocker / "sub", ["json"])

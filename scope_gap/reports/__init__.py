@@ -44,8 +44,11 @@ def atomic_write(target: Path, write: Callable[[Path], None], protect: Iterable[
     for path in protect:
         if _same_file(target, path) or target.resolve() == path.resolve():
             raise OutputError(f"{target}: refusing to write a report over an input file")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise OutputError(f"{target.parent}: cannot write reports there ({exc.strerror})") from None
     os.close(handle)
     temp_path = Path(temp)
     try:

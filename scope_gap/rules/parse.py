@@ -391,7 +391,8 @@ class _Parser:
         if isinstance(value, str) and value in self.periods:
             return (self.period_ref(value),)
         if isinstance(value, str) and not single_date_ok:
-            return self.unknown_period(value, at)
+            self.unknown_period(value, at)
+            return None
         if isinstance(value, (str, dt.date, int)) and not isinstance(value, bool):
             if not single_date_ok:
                 self.error(f"'{op}' takes {expected}", at)
@@ -400,7 +401,8 @@ class _Parser:
                 interval = date_value_interval(value)
             except DateFormatError:
                 if isinstance(value, str):
-                    return self.unknown_period(value, at)
+                    self.unknown_period(value, at)
+                    return None
                 self.error(f"'{op}' takes {expected}", at)
                 return None
             return (RangeRef(interval.start, interval.end, source=plain(value)),)
@@ -420,7 +422,8 @@ class _Parser:
                     return None
                 out.append(pair)
             elif isinstance(item, str):
-                return self.unknown_period(item, item_at)
+                self.unknown_period(item, item_at)
+                return None
             else:
                 self.error(
                     f"{plain(item)!r} is neither a period name nor a [start, end] pair", item_at
@@ -464,7 +467,6 @@ class _Parser:
         hint = did_you_mean(name, self.periods)
         known = ", ".join(self.periods) or "none are defined"
         self.error(f"unknown period '{name}'{hint}; periods: {known}", at)
-        return None
 
 
 def parse_mandate_text(text: str, path: str) -> tuple[Mandate | None, list[RuleError]]:
