@@ -11,6 +11,7 @@ import pandas as pd
 
 from .analysis import Analysis
 from .bundled import DEFAULT_DATA_NAME, DEFAULT_MANDATE, bundled_mandates, default_data
+from .comparison import Comparison
 from .engine import evaluate
 from .errors import ScopeGapError, StrictError, did_you_mean
 from .model import Mandate
@@ -112,6 +113,36 @@ def analyze(
         )
     evaluation = evaluate(the_mandate, table)
     return Analysis(the_mandate, table, evaluation, warnings=list(table.warnings))
+
+
+def compare(
+    inputs: Inputs = None,
+    mandates: Sequence[str | Path | Mandate] = (),
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+) -> Comparison:
+    """Each incident's status under each of several mandates, and what each mandate adds.
+
+    Every rule file is loaded (and refused if malformed) before any data is read; the
+    table is read and validated once and evaluated under each mandate.
+    """
+    loaded = [load_mandate(m) for m in mandates]
+    if len(loaded) < 2:
+        raise ScopeGapError("compare needs at least two mandates")
+    seen: dict[str, str] = {}
+    for mandate in loaded:
+        if mandate.id in seen:
+            raise ScopeGapError(
+                f"two mandates have the id '{mandate.id}' ({seen[mandate.id]} and {mandate.path}); "
+                "each mandate in a comparison needs its own id"
+            )
+        seen[mandate.id] = str(mandate.path)
+    table = build_table(read_inputs(inputs, encoding=encoding, sheet=sheet))
+    analyses = [
+        Analysis(m, table, evaluate(m, table), warnings=list(table.warnings)) for m in loaded
+    ]
+    return Comparison(analyses, warnings=list(table.warnings))
 
 
 def validate(

@@ -226,6 +226,51 @@ def rules_check(mandates: tuple[str, ...]) -> None:
         raise SystemExit(1)
 
 
+@rules.command("test")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@_fail_cleanly
+def rules_test(files: tuple[str, ...]) -> None:
+    """Run mandate tests: fixture incidents with the status each mandate must give them.
+
+    With no FILE, every bundled test file (rules/tests/*.yaml). Prints a PASS or
+    FAIL line per case; exits 1 on any failure.
+
+    \b
+    Example:
+      scope-gap rules test
+      scope-gap rules test rules/tests/hogue-2023.yaml
+    """
+    from .errors import RulesError
+    from .ruletests import bundled_test_files, run_test_file
+
+    paths = list(files) or [str(p) for p in bundled_test_files()]
+    if not paths:
+        raise click.UsageError("no test files given and no bundled ones found")
+    passed = failed = 0
+    broken = False
+    for path in paths:
+        try:
+            results = run_test_file(path)
+        except RulesError as exc:
+            for error in exc.errors:
+                click.echo(str(error))
+            broken = True
+            continue
+        for result in results:
+            where = f"{path}:{result.line}" if result.line else path
+            if result.passed:
+                passed += 1
+                click.echo(f"PASS {where}: {result.name}")
+            else:
+                failed += 1
+                click.echo(f"FAIL {where}: {result.name}")
+                for failure in result.failures:
+                    click.echo(f"    {failure}")
+    click.echo(f"{passed} passed, {failed} failed")
+    if failed or broken:
+        raise SystemExit(1)
+
+
 @main.command()
 @click.argument("incident_id", metavar="ID")
 @INCIDENTS
@@ -258,6 +303,87 @@ def explain(
         click.echo(explain_incident(result, incident_id))
     except ExplainError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@INCIDENTS
+@click.option(
+    "-m",
+    "--mandate",
+    "mandates",
+    type=MandateParam(),
+    multiple=True,
+    required=True,
+    help="Rule file or bundled mandate id; give two or more.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    default="reports",
+    show_default=True,
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="Folder for the reports (created if missing).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMATS),
+    help="Report format; repeat for several (default: xlsx, html and json).",
+)
+@ENCODING
+@SHEET
+@_fail_cleanly
+def compare(
+    incidents: tuple[str, ...],
+    mandates: tuple[str, ...],
+    output: str,
+    formats: tuple[str, ...],
+    encoding: str | None,
+    sheet: str | None,
+) -> None:
+    """Compare mandates: each incident's status under each, and what each one adds.
+
+    Writes DIR/compare-<idA>-<idB>[...].<ext> and prints the counts per mandate.
+
+    \b
+    Example:
+      scope-gap compare -m hogue-2023 -m rules/whole-of-government.yaml
+      scope-gap compare incidents.csv -m a.yaml -m b.yaml -m c.yaml -f csv
+    """
+    from .api import compare as run_compare
+    from .reports import COMPARE_WRITERS, DEFAULT_FORMATS, write_reports
+
+    if len(mandates) < 2:
+        raise click.UsageError("compare needs at least two mandates (-m A -m B)")
+    result = run_compare(list(incidents), list(mandates), encoding=encoding, sheet=sheet)
+    result.command = " ".join(["scope-gap", *sys.argv[1:]])
+    written = write_reports(
+        result,
+        output,
+        formats or DEFAULT_FORMATS,
+        protect=incidents,
+        stem=result.stem,
+        table=COMPARE_WRITERS,
+    )
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    counts = result.counts()
+    ids = list(counts)
+    width = max(14, *(len(i) for i in ids))
+    click.echo(" " * 16 + "".join(f"{i:>{width + 2}}" for i in ids))
+    for key, label in STATUS_LABELS.items():
+        click.echo(f"  {label:<14}" + "".join(f"{counts[i][key]:>{width + 2}}" for i in ids))
+    for mandate_id, added in result.adds.items():
+        if added:
+            click.echo(f"only {mandate_id} has in scope ({len(added)}): {', '.join(added)}")
+        else:
+            click.echo(f"only {mandate_id} has in scope: nothing")
+    for path in written:
+        click.echo(f"wrote {path}")
 
 
 @main.command()

@@ -18,6 +18,13 @@ WRITERS: dict[str, tuple[str, str]] = {
     "json": ("json", "write_json"),
     "csv": ("csv", "write_csv"),
 }
+#: the same for `compare` reports
+COMPARE_WRITERS: dict[str, tuple[str, str]] = {
+    "xlsx": ("compare", "write_compare_xlsx"),
+    "html": ("compare", "write_compare_html"),
+    "json": ("compare", "write_compare_json"),
+    "csv": ("compare", "write_compare_csv"),
+}
 DEFAULT_FORMATS = ("xlsx", "html", "json")
 
 
@@ -25,10 +32,13 @@ class OutputError(ScopeGapError):
     """A report cannot be written where it was asked for."""
 
 
-def writer(fmt: str) -> Callable[[Any, Path], list[str] | None]:
-    if fmt not in WRITERS:
-        raise OutputError(f"unknown format '{fmt}'{did_you_mean(fmt, WRITERS)}")
-    module, name = WRITERS[fmt]
+def writer(
+    fmt: str, table: dict[str, tuple[str, str]] | None = None
+) -> Callable[[Any, Path], list[str] | None]:
+    table = WRITERS if table is None else table
+    if fmt not in table:
+        raise OutputError(f"unknown format '{fmt}'{did_you_mean(fmt, table)}")
+    module, name = table[fmt]
     return getattr(importlib.import_module(f"{__name__}.{module}"), name)
 
 
@@ -70,16 +80,20 @@ def write_reports(
     directory: str | Path,
     formats: Iterable[str] = DEFAULT_FORMATS,
     protect: Iterable[str | Path] = (),
+    *,
+    stem: str | None = None,
+    table: dict[str, tuple[str, str]] | None = None,
 ) -> list[Path]:
-    """Write `<mandate id>-gap-report.<ext>` for each format into `directory`.
+    """Write `<stem>.<ext>` for each format into `directory` (default stem:
+    `<mandate id>-gap-report`; `table` COMPARE_WRITERS for a comparison).
 
-    A renderer is `write_<fmt>(analysis, path) -> list[str] | None`; the warnings it
-    returns are added to `analysis.warnings`.
+    A renderer is `write_<fmt>(result, path) -> list[str] | None`; the warnings it
+    returns are added to `result.warnings`.
     """
     formats = list(dict.fromkeys(formats))
-    writers = {fmt: writer(fmt) for fmt in formats}
+    writers = {fmt: writer(fmt, table) for fmt in formats}
     protected = [Path(p) for p in protect if str(p) != "-"]
-    stem = f"{analysis.mandate.id}-gap-report"
+    stem = stem or f"{analysis.mandate.id}-gap-report"
     targets = {fmt: report_path(Path(directory), stem, fmt) for fmt in formats}
     for target in targets.values():
         for path in protected:
