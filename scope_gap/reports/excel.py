@@ -1,0 +1,783 @@
+"""The Excel gap report: a workbook a policy office can send and that explains itself.
+
+Written with openpyxl in write-only mode, so rows stream to disk and a large report
+never sits in memory as a whole workbook. Every text cell is written as a string
+(never a formula), cleaned of characters Excel refuses and kept within Excel's limits;
+what had to change is returned as warnings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import warnings as pywarnings
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+from openpyxl.writer.excel import ExcelWriter
+
+from .. import __version__
+from ..engine import rule_text
+from . import OutputError
+from .common import FORMULA_PREFIXES, LEADING, extra_columns, header_names
+
+# Excel's limits (Microsoft's "Excel specifications and limits")
+MAX_ROWS = 1_048_576
+MAX_CELL_CHARS = 32_767
+MAX_LINE_BREAKS = 253
+MAX_LINKS = 65_530
+MAX_URL = 2_079
+
+SHEETS = {
+    "summary": "Summary",
+    "gap": "Out of scope",
+    "indeterminate": "Indeterminate",
+    "in_scope": "In scope",
+    "invalid": "Invalid rows",
+    "mandate": "Mandate",
+    "about": "About",
+}
+TABLE_NAMES = {
+    "gap": "OutOfScope",
+    "indeterminate": "Indeterminate",
+    "in_scope": "InScope",
+    "invalid": "InvalidRows",
+}
+STATUS_LABELS = {
+    "in_scope": "in scope",
+    "context_only": "context only",
+    "out_of_scope": "out of scope",
+    "indeterminate": "indeterminate",
+    "invalid": "invalid",
+}
+STATUS_MEANINGS = {
+    "in_scope": "An examined clause of the mandate covers the incident.",
+    "context_only": "No examined clause covers it; the inquiry may touch it only as background.",
+    "out_of_scope": "No clause of the mandate covers it.",
+    "indeterminate": "Some examined clause may cover it, but a value it depends on is not known.",
+    "invalid": "The row could not be read (see 'Invalid rows'); it is not classified.",
+}
+# light fills with dark text; the Status text always says the same thing
+STATUS_FILLS = {
+    "in_scope": "C6EFCE",
+    "context_only": "DDEBF7",
+    "out_of_scope": "FFC7CE",
+    "indeterminate": "FFEB9C",
+    "invalid": "D9D9D9",
+}
+EVIDENCE_CAVEAT = (
+    "Most incidents here come from reported intelligence and allegations, not proven facts: "
+    "see the Evidence column of each incident."
+)
+SHEET_GUIDE = [
+    (
+        "Out of scope",
+        "The gap list: incidents the inquiry may not examine (context only or not at all).",
+    ),
+    (
+        "Indeterminate",
+        "Incidents that cannot be decided because a value they depend on is not known.",
+    ),
+    ("In scope", "Incidents an examined clause covers, and which clauses."),
+    ("Invalid rows", "Input rows that could not be read, with every problem found in them."),
+    ("Mandate", "The mandate's clauses and periods as the tool applied them."),
+    ("About", "Tool version, generation time, input files and their checksums, warnings."),
+]
+
+WIDTHS = {
+    "id": 14,
+    "title": 48,
+    "date": 13,
+    "level": 12,
+    "event_type": 18,
+    "status": 15,
+    "gap": 40,
+    "why": 60,
+    "covered_by": 12,
+    "jurisdiction": 20,
+    "event": 30,
+    "actor": 26,
+    "tactic": 26,
+    "target": 28,
+    "summary": 70,
+    "evidence": 16,
+    "sources": 45,
+    "notes": 60,
+    "origin": 30,
+}
+OTHER_WIDTH = 24
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+
+# C0 controls but tab, LF and CR, and what XML 1.0 cannot hold at all
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_PRECISE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_URL = re.compile(r"(?i)\b(?:https?://|mailto:)[^\s<>\"';]+")
+_FIRST_EXCEL_DAY = dt.date(1900, 3, 1)  # earlier serials hit the 1900 leap-year bug
+
+
+def write_xlsx(analysis: Any, path: Path) -> list[str]:
+    """Write the gap report workbook to `path`; return what had to change (warnings)."""
+    book = _Book(analysis)
+    book.check_size()
+    book.build()
+    book.save(Path(path))
+    return book.warnings()
+
+
+# --- cells ------------------------------------------------------------------------------
+
+
+def first_link(text: str) -> str | None:
+    """The first http, https or mailto address in a cell's text, if Excel can link it."""
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(".,)]}")
+        if url.lower() in ("mailto:", "http://", "https://") or len(url) > MAX_URL:
+            continue
+        return url
+    return None
+
+
+def precise_date(text: str) -> dt.date | None:
+    """`YYYY-MM-DD` as a date Excel can show; anything else (partial, interval) stays text."""
+    text = text.strip()
+    if not _PRECISE_DATE.fullmatch(text):
+        return None
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if day >= _FIRST_EXCEL_DAY else None
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _truncate(text: str, size: int) -> str:
+    """At most MAX_CELL_CHARS UTF-16 units (Excel's count), with a visible marker."""
+    marker = f" … [truncated: {size:,} characters in all; the JSON report has the full text]"
+    keep = MAX_CELL_CHARS - _utf16_len(marker)
+    cut = text.encode("utf-16-le")[: 2 * keep].decode("utf-16-le", "ignore")
+    return cut + marker
+
+
+class _Counter:
+    """Cells that had to change, by kind and sheet, with the first few places."""
+
+    def __init__(self) -> None:
+        self.places: dict[tuple[str, str], list[str]] = {}
+        self.counts: dict[tuple[str, str], int] = {}
+
+    def add(self, kind: str, sheet: str, where: str) -> None:
+        key = (kind, sheet)
+        self.counts[key] = self.counts.get(key, 0) + 1
+        places = self.places.setdefault(key, [])
+        if len(places) < 5:
+            places.append(where)
+
+
+class _SharedStyle(StyleArray):
+    """A style array that many cells share and nothing changes, so its hash is kept."""
+
+    def __new__(cls, values: Any) -> _SharedStyle:
+        style = super().__new__(cls, values)
+        style._hash = hash(tuple(style))
+        return style
+
+    def __hash__(self) -> int:
+        return self._hash
+
+
+class _Styles:
+    """One style array per look, shared by every cell that has it."""
+
+    def __init__(self, ws: Any) -> None:
+        self._ws = ws
+        self._cache: dict[tuple[Any, ...], Any] = {}
+        wrap = Alignment(wrap_text=True, vertical="top")
+        self.looks: dict[str, dict[str, Any]] = {
+            "plain": {},
+            "wrap": {"alignment": wrap},
+            "header": {"alignment": wrap, "font": Font(bold=True)},
+            "title": {"font": Font(bold=True, size=14)},
+            "heading": {"font": Font(bold=True, size=12)},
+            "label": {"alignment": wrap, "font": Font(bold=True)},
+            "link": {"alignment": wrap, "font": Font(color="0563C1", underline="single")},
+            "date": {"alignment": Alignment(vertical="top"), "number_format": DATE_FORMAT},
+            "datetime": {
+                "alignment": Alignment(horizontal="left"),
+                "number_format": DATETIME_FORMAT,
+            },
+            "percent": {"number_format": "0.0%"},
+            "number": {"alignment": Alignment(vertical="top")},
+        }
+        for status, colour in STATUS_FILLS.items():
+            self.looks[f"status:{status}"] = {
+                "alignment": wrap,
+                "font": Font(bold=True),
+                "fill": PatternFill("solid", start_color=colour, end_color=colour),
+            }
+
+    def get(self, look: str, quote: bool = False) -> Any:
+        key = (look, quote)
+        style = self._cache.get(key)
+        if style is None:
+            cell = WriteOnlyCell(self._ws)
+            for attr, value in self.looks[look].items():
+                setattr(cell, attr, value)
+            if quote:
+                cell.quotePrefix = True
+            style = _SharedStyle(cell._style if cell._style is not None else [0] * 9)
+            self._cache[key] = style
+        return style
+
+
+class _Sheet:
+    """A write-only sheet that counts its rows and links and makes safe cells."""
+
+    def __init__(self, book: _Book, key: str) -> None:
+        self.book = book
+        self.title = SHEETS[key]
+        self.ws = book.wb.create_sheet(self.title)
+        # Every value appended is a ready cell; openpyxl's own conversion would first try
+        # each one as a value and fail, doubling the cost of a styled cell. Without this
+        # hook (if openpyxl renames it) the output is the same, only slower.
+        self.ws._values_to_row = _placed_cells
+        self.row = 0
+        self.links = 0
+        self._pool: list[WriteOnlyCell] = []
+
+    # cells
+
+    def text(self, value: Any, look: str = "wrap", link: str | None = None) -> WriteOnlyCell:
+        """A string cell showing `value` as typed: never a formula, within Excel's limits."""
+        text = "" if value is None else str(value)
+        column = self._column
+        if _ILLEGAL.search(text):
+            text = _ILLEGAL.sub("", text)
+            self.book.changes.add("control", self.title, self._where(column))
+        if len(text) > MAX_CELL_CHARS // 2:
+            size = _utf16_len(text)
+            if size > MAX_CELL_CHARS:
+                text = _truncate(text, len(text))
+                self.book.changes.add("truncated", self.title, self._where(column))
+        if "\n" in text and text.count("\n") > MAX_LINE_BREAKS:
+            parts = text.split("\n")
+            text = "\n".join(parts[:MAX_LINE_BREAKS]) + "\n" + " ".join(parts[MAX_LINE_BREAKS:])
+            self.book.changes.add("breaks", self.title, self._where(column))
+        cell = self._cell()
+        # set directly: the text is clean already, and the `value` setter would read a
+        # leading '=' as a formula and '#N/A' as an error value
+        cell._value = text
+        cell.data_type = "s"
+        if link is not None:
+            if self.links < MAX_LINKS:
+                cell.hyperlink = link
+                self.links += 1
+                look = "link"
+            else:
+                self.book.changes.add("links", self.title, self._where(column))
+        cell._style = self.book.styles.get(look, text.startswith(FORMULA_PREFIXES))
+        self._column += 1
+        return cell
+
+    def value(self, value: Any, look: str = "number") -> WriteOnlyCell:
+        """A number, date or date-time cell."""
+        cell = self._cell()
+        # not through the `value` setter, which would change a date cell's (shared) style
+        cell._value = value
+        cell.data_type = "d" if isinstance(value, dt.date) else "n"
+        cell._style = self.book.styles.get(look)
+        self._column += 1
+        return cell
+
+    def date_or_text(self, text: str) -> WriteOnlyCell:
+        day = precise_date(text)
+        return self.value(day, "date") if day is not None else self.text(text)
+
+    def _cell(self) -> WriteOnlyCell:
+        """The cell for the current column: one per column, reused row after row, since a
+        row is written out as soon as it is appended."""
+        try:
+            cell = self._pool[self._column]
+        except IndexError:
+            self._pool.extend(
+                WriteOnlyCell(self.ws) for _ in range(self._column + 1 - len(self._pool))
+            )
+            cell = self._pool[self._column]
+        cell._hyperlink = None
+        return cell
+
+    def blank(self) -> None:
+        self._column += 1
+        return None
+
+    # rows
+
+    def start_row(self) -> None:
+        self._column = 1
+
+    def append(self, cells: Sequence[Any]) -> None:
+        self.ws.append(list(cells))
+        self.row += 1
+
+    def line(self, *values: Any, look: str = "wrap") -> None:
+        """A row of text cells (None for an empty cell)."""
+        self.start_row()
+        self.append([self.blank() if v is None else self.text(v, look) for v in values])
+
+    def spanning(
+        self, label: str, text: str, span: tuple[str, str, int], link: str | None = None
+    ) -> None:
+        """A label, then text across merged cells, in a row tall enough to show it."""
+        first, last, chars = span
+        row = self.row + 1
+        lines = sum(max(1, -(-len(part) // chars)) for part in text.split("\n"))
+        if lines > 1:
+            # rows of merged cells do not grow to fit their text by themselves
+            self.ws.row_dimensions[row].height = 15 * lines
+        self.start_row()
+        self.append([self.text(label, "label"), self.text(text, link=link)])
+        self.ws.merged_cells.add(CellRange(f"{first}{row}:{last}{row}"))
+
+    def skip(self) -> None:
+        self.append([])
+
+    _column = 1
+
+    def _where(self, column: int) -> str:
+        return f"{get_column_letter(column)}{self.row + 1}"
+
+    # layout, all of it before the first row
+
+    def widths(self, widths: Iterable[float]) -> None:
+        for index, width in enumerate(widths, start=1):
+            self.ws.column_dimensions[get_column_letter(index)].width = width
+
+    def print_setup(self, title_rows: bool) -> None:
+        ws = self.ws
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        if title_rows:
+            ws.print_title_rows = "1:1"
+        ws.oddFooter.left.text = "&A"
+        ws.oddFooter.right.text = "Page &P of &N"
+
+    def table(self, name: str, headers: list[str]) -> None:
+        """Make rows 1..last a named Table (autofilter, banded rows)."""
+        last = max(self.row, 2)  # a Table needs a data row, even an empty one
+        ref = f"A1:{get_column_letter(len(headers))}{last}"
+        table = Table(displayName=name, name=name, ref=ref, autoFilter=AutoFilter(ref=ref))
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+        table.tableColumns = [TableColumn(id=i, name=h) for i, h in enumerate(headers, start=1)]
+        with pywarnings.catch_warnings():
+            # openpyxl warns that write-only tables need their columns set by hand: they are
+            pywarnings.filterwarnings("ignore", message="In write-only mode")
+            self.ws.add_table(table)
+
+
+def _placed_cells(cells: Sequence[WriteOnlyCell | None], row: int) -> Iterable[WriteOnlyCell]:
+    """The cells of one row, told where they sit (openpyxl's `_values_to_row`, for cells)."""
+    for column, cell in enumerate(cells, start=1):
+        if cell is None:
+            continue
+        cell.row, cell.column = row, column
+        if cell.hyperlink is not None:
+            cell.hyperlink.ref = cell.coordinate
+        yield cell
+
+
+def _clean_header(name: str) -> str:
+    return " ".join(_ILLEGAL.sub("", name).split()) or "Column"
+
+
+def unique_headers(names: list[str]) -> list[str]:
+    """Table headers: no line breaks or control characters, unique ignoring case."""
+    out: list[str] = []
+    taken: set[str] = set()
+    for name in names:
+        base = _clean_header(name)[:255]
+        candidate, n = base, 2
+        while candidate.casefold() in taken:
+            candidate = f"{base} ({n})"
+            n += 1
+        taken.add(candidate.casefold())
+        out.append(candidate)
+    return out
+
+
+# --- the workbook --------------------------------------------------------------------------
+
+
+def _epoch() -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH as a naive UTC time, for reproducible builds."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    try:
+        seconds = int(value)
+    except ValueError:
+        return None
+    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).replace(tzinfo=None)
+
+
+class _Book:
+    def __init__(self, analysis: Any) -> None:
+        self.analysis = analysis
+        self.epoch = _epoch()
+        self.generated = self.epoch or dt.datetime.now(dt.timezone.utc).replace(
+            tzinfo=None, microsecond=0
+        )
+        self.changes = _Counter()
+        self.wb = Workbook(write_only=True)
+        self.sheets = {key: _Sheet(self, key) for key in SHEETS}
+        self.styles = _Styles(self.sheets["summary"].ws)
+        self.incidents = analysis.incidents
+        self.by_status: dict[str, list[dict[str, Any]]] = {k: [] for k in STATUS_LABELS}
+        for record in self.incidents:
+            self.by_status[record["status"]].append(record)
+
+    def check_size(self) -> None:
+        counts = {
+            SHEETS["gap"]: len(self.by_status["out_of_scope"])
+            + len(self.by_status["context_only"]),
+            SHEETS["indeterminate"]: len(self.by_status["indeterminate"]),
+            SHEETS["in_scope"]: len(self.by_status["in_scope"]),
+            SHEETS["invalid"]: len(self.analysis.invalid),
+        }
+        for sheet, rows in counts.items():
+            if rows + 1 > MAX_ROWS:
+                raise OutputError(
+                    f"the '{sheet}' sheet would need {rows + 1:,} rows and Excel holds at most "
+                    f"{MAX_ROWS:,} per sheet; write this report as JSON or CSV instead "
+                    f"(-f json -f csv), or split the input"
+                )
+
+    def build(self) -> None:
+        mandate = self.analysis.mandate
+        props = self.wb.properties
+        props.title = f"Gap report: {mandate.title}"
+        props.subject = f"Incidents outside the mandate {mandate.id}"
+        props.creator = f"scope-gap {__version__}"
+        props.description = self.analysis.sentence()
+        props.created = props.modified = self.generated
+        self.write_summary()
+        gap = [r for r in self.incidents if r["status"] in ("out_of_scope", "context_only")]
+        self.write_incidents("gap", gap, with_gap=True)
+        self.write_incidents("indeterminate", self.by_status["indeterminate"], with_gap=True)
+        self.write_incidents("in_scope", self.by_status["in_scope"], with_gap=False)
+        self.write_invalid()
+        self.write_mandate()
+        self.write_about()
+
+    # --- Summary ----------------------------------------------------------------------
+
+    def write_summary(self) -> None:
+        sheet = self.sheets["summary"]
+        analysis, mandate = self.analysis, self.analysis.mandate
+        summary = analysis.summary
+        statuses = list(STATUS_LABELS)
+        sheet.widths([40, 14, 14, 14, 14, 14, 40])
+        sheet.print_setup(title_rows=False)
+
+        sheet.start_row()
+        sheet.append([sheet.text(f"Gap report: {mandate.title}", "title")])
+        span = ("B", "G", 106)  # merged columns and about how many characters fit on a line
+        sheet.spanning("Finding", analysis.sentence(), span)
+        sheet.spanning("Evidence", EVIDENCE_CAVEAT, span)
+        sheet.spanning("Mandate", mandate.title, span)
+        if mandate.authority:
+            sheet.spanning("Authority", mandate.authority, span)
+        if mandate.url:
+            sheet.spanning("Terms of reference", mandate.url, span, link=first_link(mandate.url))
+        sheet.skip()
+
+        sheet.line("Incidents by status", look="heading")
+        sheet.line("Status", "Incidents", "Share", "What it means", look="header")
+        total = summary["total"]
+        for status in statuses:
+            count = summary[status]
+            sheet.start_row()
+            sheet.append(
+                [
+                    sheet.text(STATUS_LABELS[status], f"status:{status}"),
+                    sheet.value(count),
+                    sheet.value(count / total if total else 0.0, "percent"),
+                    sheet.text(STATUS_MEANINGS[status], "plain"),  # spills over the empty cells
+                ]
+            )
+        sheet.start_row()
+        sheet.append(
+            [
+                sheet.text("total", "label"),
+                sheet.value(total),
+                sheet.value(1.0 if total else 0.0, "percent"),
+            ]
+        )
+        sheet.skip()
+
+        sheet.line("Incidents by level and status", look="heading")
+        sheet.line("Level", *(STATUS_LABELS[s] for s in statuses[:4]), "total", look="header")
+        for level, counts in summary["by_level"].items():
+            values = [counts.get(s, 0) for s in statuses[:4]]
+            sheet.start_row()
+            sheet.append(
+                [sheet.text(level), *(sheet.value(v) for v in values), sheet.value(sum(values))]
+            )
+        sheet.skip()
+
+        sheet.line("Sheets of this workbook", look="heading")
+        for name, what in SHEET_GUIDE:
+            sheet.start_row()
+            sheet.append([sheet.text(name, "label"), sheet.text(what, "plain")])
+        sheet.skip()
+
+        sheet.line(
+            "Gaps: why incidents are not in scope (an incident may have several)", look="heading"
+        )
+        sheet.line("Gap", "Incidents", look="header")
+        first_gap = sheet.row + 1
+        for label, count in summary["by_gap"].items():
+            sheet.start_row()
+            sheet.append([sheet.text(label), sheet.value(count)])
+        last_gap = sheet.row
+        if summary["by_gap"]:
+            chart = BarChart()
+            chart.type = "bar"
+            chart.style = 10
+            chart.title = "Incidents not in scope, by gap"
+            chart.y_axis.title = "Incidents"
+            chart.legend = None
+            data = Reference(sheet.ws, min_col=2, min_row=first_gap - 1, max_row=last_gap)
+            labels = Reference(sheet.ws, min_col=1, min_row=first_gap, max_row=last_gap)
+            chart.add_data(data, titles_from_data=True)
+            chart.set_categories(labels)
+            chart.x_axis.delete = False
+            chart.y_axis.delete = False
+            chart.y_axis.scaling.min = 0
+            if max(summary["by_gap"].values()) <= 10:
+                chart.y_axis.majorUnit = 1
+            chart.width = 24
+            chart.height = max(7.0, 1.2 * len(summary["by_gap"]) + 3)
+            sheet.ws.add_chart(chart, f"A{last_gap + 2}")
+        else:
+            sheet.line("(none: every incident is in scope)")
+        sheet.ws.close()
+
+    # --- incident sheets ----------------------------------------------------------------
+
+    def write_incidents(self, key: str, records: list[dict[str, Any]], with_gap: bool) -> None:
+        sheet = self.sheets[key]
+        extras = extra_columns(self.analysis.columns)
+        middle = ["Gap", "Why"] if with_gap else ["Covered by"]
+        fixed = ["ID", "Title", "Date", "Level", "Event type", "Status", *middle]
+        headers = unique_headers(fixed + header_names(extras, fixed + ["Origin"]) + ["Origin"])
+        keys = LEADING + ["status"] + (["gap", "why"] if with_gap else ["covered_by"]) + extras
+        sheet.widths([WIDTHS.get(k, OTHER_WIDTH) for k in keys] + [WIDTHS["origin"]])
+        sheet.ws.freeze_panes = "B2"
+        sheet.print_setup(title_rows=True)
+        sheet.line(*headers, look="header")
+
+        text, date_or_text = sheet.text, sheet.date_or_text
+        sources_at = extras.index("sources") if "sources" in extras else -1
+        for record in records:
+            fields = record["fields"]
+            status = record["status"]
+            sheet.start_row()
+            row = [
+                text(fields.get("id", "")),
+                text(fields.get("title", "")),
+                date_or_text(fields.get("date", "")),
+                text(fields.get("level", "")),
+                text(fields.get("event_type", "")),
+                text(STATUS_LABELS[status], f"status:{status}"),
+            ]
+            if with_gap:
+                row.append(text("; ".join(record["gaps"])))
+                row.append(text("\n".join(record["reasons"])))
+            else:
+                row.append(text("; ".join(record["covered_by"])))
+            for index, column in enumerate(extras):
+                value = fields.get(column, "")
+                row.append(text(value, link=first_link(value) if index == sources_at else None))
+            row.append(text(_origin(record["origin"])))
+            sheet.append(row)
+        sheet.table(TABLE_NAMES[key], headers)
+        sheet.ws.close()
+
+    def write_invalid(self) -> None:
+        sheet = self.sheets["invalid"]
+        columns = self.analysis.columns
+        beyond: dict[str, None] = {}
+        for row in self.analysis.invalid:
+            for name in row.fields:
+                if name not in columns:
+                    beyond.setdefault(name, None)
+        fixed = ["File", "Sheet", "Row", "Problems"]
+        headers = unique_headers(fixed + header_names(columns + list(beyond), fixed))
+        widths = (
+            [30, 12, 8, 60] + [WIDTHS.get(k, OTHER_WIDTH) for k in columns] + [16] * len(beyond)
+        )
+        sheet.widths(widths)
+        sheet.ws.freeze_panes = "A2"
+        sheet.print_setup(title_rows=True)
+        sheet.line(*headers, look="header")
+        for row in self.analysis.invalid:
+            origin = row.origin
+            sheet.start_row()
+            cells = [
+                sheet.text(origin["path"]),
+                sheet.text(origin.get("sheet") or ""),
+                sheet.value(int(origin["row"])),
+                sheet.text("\n".join(row.error_texts())),
+            ]
+            cells += [sheet.text(row.fields.get(name, "")) for name in [*columns, *beyond]]
+            sheet.append(cells)
+        sheet.table(TABLE_NAMES["invalid"], headers)
+        sheet.ws.close()
+
+    # --- Mandate and About --------------------------------------------------------------
+
+    def write_mandate(self) -> None:
+        sheet = self.sheets["mandate"]
+        mandate = self.analysis.mandate
+        sheet.widths([24, 16, 12, 70, 80])
+        sheet.print_setup(title_rows=False)
+        sheet.start_row()
+        sheet.append([sheet.text(mandate.title, "title")])
+        for label, value in [
+            ("Mandate id", mandate.id),
+            ("Authority", mandate.authority),
+            ("Terms of reference", mandate.url),
+            ("Rule file", mandate.path),
+            ("Rule file SHA-256", mandate.sha256),
+        ]:
+            if value:
+                link = first_link(value) if label == "Terms of reference" else None
+                sheet.spanning(label, value, ("B", "E", 170), link=link)
+        sheet.skip()
+        sheet.line("Clauses", look="heading")
+        sheet.line("Clause", "Reference", "Coverage", "Text", "Rule", look="header")
+        for clause in mandate.clauses:
+            sheet.line(
+                clause.id,
+                clause.ref or "",
+                clause.coverage.value,
+                clause.text or "",
+                rule_text(clause.when),
+            )
+        sheet.skip()
+        sheet.line("Periods", look="heading")
+        sheet.line("Period", "Start", "End", "Label", look="header")
+        for name, period in mandate.periods.items():
+            sheet.start_row()
+            sheet.append(
+                [
+                    sheet.text(name),
+                    sheet.value(dt.date.fromordinal(period.start), "date"),
+                    sheet.value(dt.date.fromordinal(period.end), "date"),
+                    sheet.text(period.label or ""),
+                ]
+            )
+        sheet.ws.close()
+
+    def write_about(self) -> None:
+        sheet = self.sheets["about"]
+        analysis = self.analysis
+        sheet.widths([40, 70, 10])
+        sheet.print_setup(title_rows=False)
+        sheet.start_row()
+        sheet.append([sheet.text("About this report", "title")])
+        sheet.line("Tool", f"scope-gap {__version__}")
+        sheet.start_row()
+        sheet.append([sheet.text("Generated (UTC)"), sheet.value(self.generated, "datetime")])
+        sheet.line("Command", analysis.command or "(run from Python, not the command line)")
+        sheet.line("Mandate", f"{analysis.mandate.id}: {analysis.mandate.title}")
+        sheet.line("Mandate SHA-256", analysis.mandate.sha256 or "")
+        sheet.skip()
+        sheet.line("Inputs", look="heading")
+        sheet.line("Path", "SHA-256", "Rows", look="header")
+        for item in analysis.to_dict()["inputs"]:
+            sheet.start_row()
+            sheet.append(
+                [sheet.text(item["path"]), sheet.text(item["sha256"]), sheet.value(item["rows"])]
+            )
+        sheet.skip()
+        sheet.line("Warnings", look="heading")
+        shown = list(dict.fromkeys([*analysis.warnings, *self.warnings()]))
+        for warning in shown or ["(none)"]:
+            sheet.line(warning)
+        sheet.ws.close()
+
+    # --- warnings and saving ----------------------------------------------------------
+
+    def warnings(self) -> list[str]:
+        """What had to change, one line per kind of change and sheet."""
+        what = {
+            "truncated": "truncated to Excel's limit of {n:,} characters, marked as such "
+            "({at}); the JSON report keeps the full text",
+            "links": "left without a link, as Excel holds at most {n:,} links per sheet ({at})",
+            "control": "had control characters that Excel cannot hold removed ({at})",
+            "breaks": "had more than {n} line breaks; the rest are shown as spaces ({at})",
+        }
+        limit = {"truncated": MAX_CELL_CHARS, "links": MAX_LINKS, "breaks": MAX_LINE_BREAKS}
+        out = []
+        for (kind, sheet), count in self.changes.counts.items():
+            places = self.changes.places[(kind, sheet)]
+            at = ", ".join(places) + (", …" if count > len(places) else "")
+            noun = "cell" if count == 1 else "cells"
+            text = what[kind].format(n=limit.get(kind, 0), at=at)
+            out.append(f"Excel report, sheet '{sheet}': {count:,} {noun} {text}")
+        return out
+
+    def save(self, path: Path) -> None:
+        with _ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True, when=self.epoch) as archive:
+            ExcelWriter(self.wb, archive).save()
+
+
+def _origin(origin: dict[str, Any]) -> str:
+    sheet = f"[{origin['sheet']}]" if origin.get("sheet") else ""
+    return f"{origin['path']}{sheet}:{origin['row']}"
+
+
+class _ZipFile(zipfile.ZipFile):
+    """A zip whose entries all carry one timestamp when one is given (SOURCE_DATE_EPOCH)."""
+
+    def __init__(self, *args: Any, when: dt.datetime | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._when = None if when is None else max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
+
+    def _info(self, name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=self._when)  # type: ignore[arg-type]
+        info.compress_type = self.compression
+        info.external_attr = 0o600 << 16
+        return info
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:
+        if self._when is not None and isinstance(zinfo_or_arcname, str):
+            zinfo_or_arcname = self._info(zinfo_or_arcname)
+        super().writestr(zinfo_or_arcname, data, *args, **kwargs)
+
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
+        if self._when is None or arcname is None:
+            super().write(filename, arcname, *args, **kwargs)
+            return
+        with open(filename, "rb") as source, self.open(self._info(arcname), "w") as target:
+            shutil.copyfileobj(source, target, 1 << 20)
