@@ -9,6 +9,7 @@ from typing import Any, TypeAlias
 
 import pandas as pd
 
+from .amendment import AmendResult
 from .analysis import Analysis
 from .bundled import DEFAULT_DATA_NAME, DEFAULT_MANDATE, bundled_mandates, default_data
 from .comparison import Comparison
@@ -143,6 +144,26 @@ def compare(
         Analysis(m, table, evaluate(m, table), warnings=list(table.warnings)) for m in loaded
     ]
     return Comparison(analyses, warnings=list(table.warnings))
+
+
+def amend(
+    inputs: Inputs = None,
+    mandate: str | Path | Mandate | None = None,
+    *,
+    cover: Sequence[str] = (),
+    cover_status: Sequence[str] = (),
+    encoding: str | None = None,
+    sheet: str | None = None,
+) -> AmendResult:
+    """The smallest changes to `mandate` that bring the chosen incidents in scope.
+
+    Choose incidents by id (`cover`) and/or by status (`cover_status`: context_only,
+    out_of_scope, indeterminate).
+    """
+    from .amendment import amend_analysis
+
+    analysis = analyze(inputs, mandate, encoding=encoding, sheet=sheet)
+    return amend_analysis(analysis, list(cover), list(cover_status))
 
 
 def validate(

@@ -386,6 +386,98 @@ def compare(
         click.echo(f"wrote {path}")
 
 
+def _split_ids(values: tuple[str, ...]) -> list[str]:
+    return [part for value in values for part in value.replace(",", " ").split() if part]
+
+
+@main.command()
+@INCIDENTS
+@MANDATE
+@click.option(
+    "--cover",
+    "cover",
+    multiple=True,
+    metavar="ID",
+    help="An incident to bring in scope; repeat, or separate ids by commas.",
+)
+@click.option(
+    "--cover-status",
+    "cover_status",
+    multiple=True,
+    type=click.Choice(["context_only", "out_of_scope", "indeterminate"]),
+    help="Bring in scope every incident with this status; repeat for several.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    default="reports",
+    show_default=True,
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="Folder for the outputs (created if missing).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["html", "xlsx"]),
+    help="Also write the amendments as a readable page or workbook.",
+)
+@ENCODING
+@SHEET
+@_fail_cleanly
+def amend(
+    incidents: tuple[str, ...],
+    mandate: str | None,
+    cover: tuple[str, ...],
+    cover_status: tuple[str, ...],
+    output: str,
+    formats: tuple[str, ...],
+    encoding: str | None,
+    sheet: str | None,
+) -> None:
+    """The smallest changes to a mandate's rules that would bring chosen incidents in scope.
+
+    Writes DIR/<mandate id>-amended.yaml (a valid mandate, each changed condition
+    marked by a comment) and DIR/<mandate id>-amendments.json, and prints the
+    changes in plain words. Incidents that need an unknown value known stay
+    uncovered and are listed with what is unknown.
+
+    \b
+    Example:
+      scope-gap amend --cover-status context_only
+      scope-gap amend incidents.csv -m rules/hogue-2023.yaml --cover FI-001,FI-004 -f html
+    """
+    from .api import amend as run_amend
+    from .reports.amend import write_amend_outputs
+
+    ids = _split_ids(cover)
+    if not ids and not cover_status:
+        raise click.UsageError("choose incidents with --cover ID or --cover-status STATUS")
+    result = run_amend(
+        list(incidents),
+        mandate,
+        cover=ids,
+        cover_status=list(cover_status),
+        encoding=encoding,
+        sheet=sheet,
+    )
+    result.command = " ".join(["scope-gap", *sys.argv[1:]])
+    written = write_amend_outputs(result, output, formats, protect=incidents)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(
+        f"{result.mandate.id}: {len(result.chosen)} incident(s) chosen; "
+        f"{len(result.amendments)} change(s) to the rules"
+    )
+    for line in result.summary_lines():
+        click.echo(f"  {line}")
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
 @main.command()
 @click.argument("path", metavar="FILE.xlsx", type=click.Path(dir_okay=False))
 @_fail_cleanly
