@@ -221,7 +221,8 @@ def rules_check(mandates: tuple[str, ...]) -> None:
         if errors or mandate is None:
             failed = True
         else:
-            click.echo(f"{path}: ok ({mandate.id}, {len(mandate.clauses)} clauses)")
+            n = len(mandate.clauses)
+            click.echo(f"{path}: ok ({mandate.id}, {n} clause{'' if n == 1 else 's'})")
     if failed:
         raise SystemExit(1)
 
