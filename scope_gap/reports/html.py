@@ -30,7 +30,7 @@ from ..model import DISPLAY_NAMES, ENUMS, UNKNOWN, Coverage, Status, split_sourc
 from .common import extra_columns, header_names, origin_text
 
 #: Rows shown per list (gap list, indeterminate, in scope, invalid); the rest are summarised.
-LIST_LIMIT = 2000
+LIST_LIMIT = 1000
 
 STATUS_LABELS = {
     Status.IN_SCOPE.value: "in scope",
