@@ -137,6 +137,13 @@ class Page(HTMLParser):
         return [a["id"] for _, a in self.elements if "id" in a]
 
 
+def grab(pattern: str, text: str) -> str:
+    """The first match of `pattern` (dot matches newlines) in `text`; fails when there is none."""
+    found = re.search(pattern, text, re.S)
+    assert found, pattern
+    return found.group(0)
+
+
 def write_csv(path: Path, rows: list[list[str]]) -> Path:
     with open(path, "w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows(rows)
@@ -316,7 +323,7 @@ def test_external_links_open_safely(bundled_page: Any, hostile_page: Any) -> Non
 def test_status_counts_match_the_summary(bundled: Any, bundled_page: Any) -> None:
     text, page = bundled_page
     s = bundled.summary
-    counts = re.search(r'<section id="counts".*?</table>', text, re.S).group(0)
+    counts = grab(r'<section id="counts".*?</table>', text)
     for code, label in html_report.STATUS_LABELS.items():
         found = re.search(rf"{label}</span></th><td class=\"n\">(\d+)</td>", counts)
         assert found and int(found.group(1)) == s[code], code
@@ -342,8 +349,7 @@ def test_gap_list_is_grouped_by_gap_with_reasons_evidence_and_sources(
     bundled: Any, bundled_page: Any
 ) -> None:
     text, page = bundled_page
-    gap_list = re.search(r'<section id="gap-list".*?<section id="indeterminate"', text, re.S)
-    section = Page(gap_list.group(0))
+    section = Page(grab(r'<section id="gap-list".*?<section id="indeterminate"', text))
     titles = [t for level, t in section.headings if level == 3]
     outside = [r for r in bundled.incidents if r["status"] in ("out_of_scope", "context_only")]
     combos = {tuple(r["gaps"]) for r in outside}
@@ -360,17 +366,17 @@ def test_gap_list_is_grouped_by_gap_with_reasons_evidence_and_sources(
 
 def test_indeterminate_list_says_what_is_unknown(bundled_page: Any) -> None:
     text, _ = bundled_page
-    part = re.search(r'<section id="indeterminate".*?</section>', text, re.S).group(0)
+    part = grab(r'<section id="indeterminate".*?</section>', text)
     assert 'id="incident-FI-005"' in part
     assert "Unknown: level: not known; event type: not known; date: not known" in part
 
 
 def test_in_scope_list_names_the_covering_clauses(bundled: Any, bundled_page: Any) -> None:
     text, _ = bundled_page
-    part = re.search(r'<section id="in-scope".*?</section>', text, re.S).group(0)
+    part = grab(r'<section id="in-scope".*?</section>', text)
     for record in bundled.incidents:
         if record["status"] == "in_scope":
-            row = re.search(rf'<tr id="incident-{record["id"]}".*?</tr>', part).group(0)
+            row = grab(rf'<tr id="incident-{record["id"]}".*?</tr>', part)
             covered = "".join(f"<li>{c}</li>" for c in record["covered_by"])
             assert covered in row
 
@@ -448,7 +454,7 @@ def test_odd_incident_ids_get_working_anchors(hostile: Any, hostile_page: Any) -
 
 def test_invalid_rows_are_listed_with_origin_and_problems(hostile: Any, hostile_page: Any) -> None:
     text, _ = hostile_page
-    part = re.search(r'<section id="invalid".*?</section>', text, re.S).group(0)
+    part = grab(r'<section id="invalid".*?</section>', text)
     (row,) = hostile.invalid
     page = Page(part)
     assert "hostile.csv:5" in page.text

@@ -237,7 +237,7 @@ def context(analysis: Any) -> dict[str, Any]:
     gap_index = {label: i for i, label in enumerate(summary["by_gap"])}
 
     lists: dict[str, list[dict[str, Any]]] = {"gap": [], "indeterminate": [], "in_scope": []}
-    totals = Counter()
+    totals: Counter[str] = Counter()
     group_totals: Counter[tuple[str, ...]] = Counter()
     for record in analysis.incidents:
         status = record["status"]
