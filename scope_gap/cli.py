@@ -84,7 +84,27 @@ MANDATE = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Group(click.Group):
+    """Remembers the arguments it was called with, for the reports' provenance."""
+
+    argv: list[str] = []
+
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        _Group.argv = list(args) if args is not None else sys.argv[1:]
+        return super().main(args, *rest, **kwargs)
+
+
+def command_line() -> str:
+    """The command as the user typed it (arguments quoted for a POSIX shell)."""
+    import shlex
+
+    return shlex.join(["scope-gap", *_Group.argv])
+
+
+@click.group(
+    cls=_Group,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, "--version", prog_name="scope-gap")
 def main() -> None:
     """Which documented foreign-interference incidents fall outside what an inquiry may examine?
@@ -144,7 +164,7 @@ def analyze(
     from .reports import DEFAULT_FORMATS, write_reports
 
     result = run_analysis(list(incidents), mandate, encoding=encoding, sheet=sheet, strict=strict)
-    result.command = " ".join(["scope-gap", *sys.argv[1:]])
+    result.command = command_line()
     written = write_reports(result, output, formats or DEFAULT_FORMATS, protect=incidents)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -361,7 +381,7 @@ def compare(
     if len(mandates) < 2:
         raise click.UsageError("compare needs at least two mandates (-m A -m B)")
     result = run_compare(list(incidents), list(mandates), encoding=encoding, sheet=sheet)
-    result.command = " ".join(["scope-gap", *sys.argv[1:]])
+    result.command = command_line()
     written = write_reports(
         result,
         output,
@@ -465,7 +485,7 @@ def amend(
         encoding=encoding,
         sheet=sheet,
     )
-    result.command = " ".join(["scope-gap", *sys.argv[1:]])
+    result.command = command_line()
     written = write_amend_outputs(result, output, formats, protect=incidents)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)

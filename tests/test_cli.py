@@ -268,3 +268,25 @@ def test_output_directory_that_cannot_be_made_is_a_clear_error(tmp_path, make_cs
     analysis = scope_gap.analyze(make_csv([]), make_mandate())
     with pytest.raises(OutputError, match="cannot write reports there"):
         write_reports(analysis, blocker / "sub", ["json"])
+
+
+def test_reports_record_the_command_line_as_typed(tmp_path, make_csv, make_mandate):
+    from click.testing import CliRunner
+
+    import scope_gap.reports as reports
+
+    seen = {}
+    original = reports.write_reports
+
+    def spy(result, *args, **kwargs):
+        seen["command"] = result.command
+        return original(result, *args, **kwargs)
+
+    incidents, mandate = make_csv([]), make_mandate()
+    args = ["analyze", str(incidents), "-m", str(mandate), "-o", str(tmp_path), "-f", "json"]
+    reports.write_reports = spy
+    try:
+        CliRunner().invoke(main, args, catch_exceptions=False)
+    finally:
+        reports.write_reports = original
+    assert seen["command"] == "scope-gap " + " ".join(args)
