@@ -101,7 +101,7 @@ SHEET_GUIDE = [
 WIDTHS = {
     "id": 14,
     "title": 48,
-    "date": 13,
+    "date": 22,
     "level": 12,
     "event_type": 18,
     "status": 15,
@@ -120,6 +120,10 @@ WIDTHS = {
     "origin": 30,
 }
 OTHER_WIDTH = 24
+LINE_HEIGHT = 15  # points, for 11-point text
+MAX_ROW_HEIGHT = 409  # points, Excel's limit
+CHARS_PER_WIDTH = 1.1  # characters of running text per unit of column width
+WRAPPED = frozenset({"wrap", "header", "label", "link", *(f"status:{s}" for s in STATUS_FILLS)})
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
@@ -260,13 +264,14 @@ class _Sheet:
         self.ws._values_to_row = _placed_cells
         self.row = 0
         self.links = 0
+        self._chars: list[int] = [0]  # by column: about how many characters fit on a line
         self._pool: list[WriteOnlyCell] = []
 
     # cells
 
     def text(self, value: Any, look: str = "wrap", link: str | None = None) -> WriteOnlyCell:
         """A string cell showing `value` as typed: never a formula, within Excel's limits."""
-        text = "" if value is None else str(value)
+        text = value if type(value) is str else "" if value is None else str(value)
         column = self._column
         if _ILLEGAL.search(text):
             text = _ILLEGAL.sub("", text)
@@ -276,7 +281,8 @@ class _Sheet:
             if size > MAX_CELL_CHARS:
                 text = _truncate(text, len(text))
                 self.book.changes.add("truncated", self.title, self._where(column))
-        if "\n" in text and text.count("\n") > MAX_LINE_BREAKS:
+        breaks = text.count("\n")
+        if breaks > MAX_LINE_BREAKS:
             parts = text.split("\n")
             text = "\n".join(parts[:MAX_LINE_BREAKS]) + "\n" + " ".join(parts[MAX_LINE_BREAKS:])
             self.book.changes.add("breaks", self.title, self._where(column))
@@ -293,6 +299,11 @@ class _Sheet:
             else:
                 self.book.changes.add("links", self.title, self._where(column))
         cell._style = self.book.styles.get(look, text.startswith(FORMULA_PREFIXES))
+        if look in WRAPPED and column < len(self._chars):
+            chars = self._chars[column]
+            lines = _lines(text, chars) if breaks else -(-len(text) // chars)
+            if lines > self._lines:
+                self._lines = lines
         self._column += 1
         return cell
 
@@ -331,10 +342,17 @@ class _Sheet:
 
     def start_row(self) -> None:
         self._column = 1
+        self._lines = 1
 
     def append(self, cells: Sequence[Any]) -> None:
+        row = self.row + 1
+        if self._lines > 1:
+            # Excel and LibreOffice do not reliably grow rows to fit wrapped text on
+            # opening, so give each row the height its longest cell needs
+            self.ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * self._lines)
         self.ws.append(list(cells))
-        self.row += 1
+        self.ws.row_dimensions.pop(row, None)  # written out: do not keep it in memory
+        self.row = row
 
     def line(self, *values: Any, look: str = "wrap") -> None:
         """A row of text cells (None for an empty cell)."""
@@ -346,19 +364,17 @@ class _Sheet:
     ) -> None:
         """A label, then text across merged cells, in a row tall enough to show it."""
         first, last, chars = span
-        row = self.row + 1
-        lines = sum(max(1, -(-len(part) // chars)) for part in text.split("\n"))
-        if lines > 1:
-            # rows of merged cells do not grow to fit their text by themselves
-            self.ws.row_dimensions[row].height = 15 * lines
         self.start_row()
-        self.append([self.text(label, "label"), self.text(text, link=link)])
-        self.ws.merged_cells.add(CellRange(f"{first}{row}:{last}{row}"))
+        cells = [self.text(label, "label"), self.text(text, link=link)]
+        self._lines = _lines(text, chars)  # the text spans the merged cells' width
+        self.append(cells)
+        self.ws.merged_cells.add(CellRange(f"{first}{self.row}:{last}{self.row}"))
 
     def skip(self) -> None:
         self.append([])
 
     _column = 1
+    _lines = 1
 
     def _where(self, column: int) -> str:
         return f"{get_column_letter(column)}{self.row + 1}"
@@ -366,8 +382,10 @@ class _Sheet:
     # layout, all of it before the first row
 
     def widths(self, widths: Iterable[float]) -> None:
+        self._chars = [0]
         for index, width in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
+            self._chars.append(max(1, int(width * CHARS_PER_WIDTH)))
 
     def print_setup(self, title_rows: bool) -> None:
         ws = self.ws
@@ -402,6 +420,13 @@ def _placed_cells(cells: Sequence[WriteOnlyCell | None], row: int) -> Iterable[W
         if cell.hyperlink is not None:
             cell.hyperlink.ref = cell.coordinate
         yield cell
+
+
+def _lines(text: str, chars: int) -> int:
+    """About how many lines `text` takes, wrapped at `chars` characters."""
+    if "\n" not in text:
+        return -(-len(text) // chars) or 1
+    return sum(-(-len(part) // chars) or 1 for part in text.split("\n"))
 
 
 def _clean_header(name: str) -> str:
