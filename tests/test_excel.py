@@ -392,6 +392,49 @@ def test_truncation_warning_reaches_the_analysis_and_about_sheet(tmp_path):
     assert any("truncated" in t for t in texts(about))
 
 
+def test_line_breaks_beyond_excels_limit_become_spaces_with_a_warning(tmp_path):
+    text = "\n".join(f"line {i}" for i in range(300))
+    header = [*HEADER, "notes"]
+    rows = [["B1", "t", "2022", "municipal", "general_election", "", text]]
+    wb, warnings = report(tmp_path, rows, header)
+    value = row_of(wb["Out of scope"], "B1")["Notes"].value
+    assert value.count("\n") == excel.MAX_LINE_BREAKS
+    assert value.replace("\n", " ") == text.replace("\n", " ")
+    assert any("line breaks" in w for w in warnings)
+
+
+def test_rows_are_tall_enough_for_their_wrapped_text(tmp_path):
+    header = [*HEADER, "summary"]
+    rows = [
+        ["H1", "short", "2022", "municipal", "general_election", "", "x"],
+        ["H2", "long", "2022", "municipal", "general_election", "", "word " * 300],
+    ]
+    ws = report(tmp_path, rows, header)[0]["Out of scope"]
+    heights = {r[0].value: ws.row_dimensions[r[0].row].height for r in ws.iter_rows(min_row=2)}
+    assert heights["H2"] > 15 * 10
+    assert heights["H1"] < heights["H2"]
+
+
+def test_input_warnings_are_listed_on_the_about_sheet(tmp_path):
+    path = tmp_path / "ansi.csv"
+    path.write_bytes(
+        "id,title,date,level,event_type\nA1,Montréal,2022,municipal,\n".encode("cp1252")
+    )
+    analysis = scope_gap.analyze(path)
+    assert analysis.warnings
+    write_xlsx(analysis, tmp_path / "r.xlsx")
+    about = texts(openpyxl.load_workbook(tmp_path / "r.xlsx")["About"])
+    assert all(w in about for w in analysis.warnings)
+
+
+def test_sheet_names_keep_excels_rules():
+    assert len(set(SHEETS)) == len(SHEETS) == len(excel.SHEETS)
+    assert list(excel.SHEETS.values()) == SHEETS
+    for name in SHEETS:
+        assert len(name.encode("utf-16-le")) // 2 <= 31
+        assert not set(name) & set(":\\/?*[]")
+
+
 def test_links_beyond_the_per_sheet_cap_are_plain_text_with_a_warning(tmp_path, monkeypatch):
     monkeypatch.setattr(excel, "MAX_LINKS", 2)
     rows = [
