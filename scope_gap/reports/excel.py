@@ -334,7 +334,8 @@ class _Sheet:
         cell._hyperlink = None
         return cell
 
-    def blank(self) -> None:
+    def blank(self) -> WriteOnlyCell | None:
+        """An empty cell: nothing is written for it."""
         self._column += 1
         return None
 
@@ -371,6 +372,8 @@ class _Sheet:
         self.ws.merged_cells.add(CellRange(f"{first}{self.row}:{last}{self.row}"))
 
     def skip(self) -> None:
+        """An empty row."""
+        self.start_row()
         self.append([])
 
     _column = 1
