@@ -291,3 +291,30 @@ def test_amendments_cover_the_chosen_incidents_and_each_change_is_needed(clauses
             clauses,
             key,
         )
+
+
+def test_amend_html_shows_rules_before_and_after(cli, tmp_path):
+    incidents = tmp_path / "in.csv"
+    frame({"level": "municipal", "event_type": "general_election"}).to_csv(incidents, index=False)
+    rules = tmp_path / "m.yaml"
+    rules.write_text(HEAD + TWO_LEAVES, encoding="utf-8")
+    out = tmp_path / "out"
+    result = cli(
+        "amend",
+        str(incidents),
+        "-m",
+        str(rules),
+        "--cover",
+        "X1",
+        "-o",
+        str(out),
+        "-f",
+        "html",
+        catch=False,
+    )
+    assert result.exit_code == 0, result.output
+    page = (out / "m-amendments.html").read_text(encoding="utf-8")
+    assert "all of (level in [federal]; event_type in [general_election])" in page
+    assert "all of (level in [federal, municipal]; event_type in [general_election])" in page
+    assert "in [federal, municipal]" in page
+    assert page.count("<h1>") == 1

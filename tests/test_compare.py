@@ -88,3 +88,30 @@ def test_compare_refuses_two_mandates_with_one_id(cli, make_mandate, tmp_path):
     result = cli("compare", "-m", str(a), "-m", str(b), "-o", str(tmp_path))
     assert result.exit_code == 1
     assert "two mandates have the id 'test-mandate'" in result.output
+
+
+def test_compare_html_is_self_contained_and_escaped(cli, tmp_path, make_csv, make_mandate):
+    narrow, wide = make_mandate(), make_mandate(WIDE, name="wide.yaml")
+    rows = [r[:] for r in ROWS]
+    rows[1][1] = "<script>alert(1)</script>"
+    out = tmp_path / "out"
+    result = cli(
+        "compare",
+        str(make_csv(rows)),
+        "-m",
+        str(narrow),
+        "-m",
+        str(wide),
+        "-o",
+        str(out),
+        "-f",
+        "html",
+        catch=False,
+    )
+    assert result.exit_code == 0, result.output
+    page = (out / "compare-test-mandate-wide.html").read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    assert page.count("<h1>") == 1
+    assert "<strong>wide</strong>: 1 incident — M" in page
+    assert "1 invalid row of the input could not be compared" in page

@@ -20,8 +20,8 @@ WRITERS: dict[str, tuple[str, str]] = {
 }
 #: the same for `compare` reports
 COMPARE_WRITERS: dict[str, tuple[str, str]] = {
-    "xlsx": ("compare", "write_compare_xlsx"),
-    "html": ("compare", "write_compare_html"),
+    "xlsx": ("views", "write_compare_xlsx"),
+    "html": ("views", "write_compare_html"),
     "json": ("compare", "write_compare_json"),
     "csv": ("compare", "write_compare_csv"),
 }

@@ -10,8 +10,8 @@ from . import atomic_write, writer
 from .json import dumps
 
 AMEND_WRITERS: dict[str, tuple[str, str]] = {
-    "html": ("amend_views", "write_amend_html"),
-    "xlsx": ("amend_views", "write_amend_xlsx"),
+    "html": ("views", "write_amend_html"),
+    "xlsx": ("views", "write_amend_xlsx"),
 }
 
 
