@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
@@ -266,6 +267,7 @@ class _Sheet:
         self.links = 0
         self._chars: list[int] = [0]  # by column: about how many characters fit on a line
         self._pool: list[WriteOnlyCell] = []
+        self._heights: dict[int, dict[str, str]] = {}
 
     # cells
 
@@ -350,10 +352,23 @@ class _Sheet:
         if self._lines > 1:
             # Excel and LibreOffice do not reliably grow rows to fit wrapped text on
             # opening, so give each row the height its longest cell needs
-            self.ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * self._lines)
+            self.ws.row_dimensions[row] = self._height(self._lines)
         self.ws.append(list(cells))
         self.ws.row_dimensions.pop(row, None)  # written out: do not keep it in memory
         self.row = row
+
+    def _height(self, lines: int) -> dict[str, str]:
+        """The attributes of a row of that height, shared by every row as tall.
+
+        openpyxl copies a row's dimension into the row element as attributes; as a
+        ready mapping it costs nothing per row, as a RowDimension it is serialised anew
+        for every row (a tenth of the whole time for large reports).
+        """
+        height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines)
+        attributes = self._heights.get(height)
+        if attributes is None:
+            attributes = self._heights[height] = dict(RowDimension(self.ws, ht=height))
+        return attributes
 
     def line(self, *values: Any, look: str = "wrap") -> None:
         """A row of text cells (None for an empty cell)."""
