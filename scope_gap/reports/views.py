@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..analysis import STATUS_ORDER
+from .common import is_formula_like
+from .compare import matrix_rows
 from .html import STATUS_LABELS, environment, generated_at
 
 
@@ -111,3 +114,166 @@ def _plain(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_plain(v) for v in value) + "]"
     return str(value)
+
+
+# --- workbooks -----------------------------------------------------------------------------
+
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_CELL_LIMIT = 32_767
+_FILLS = {
+    "in_scope": "C6EFCE",
+    "context_only": "DDEBF7",
+    "out_of_scope": "FFC7CE",
+    "indeterminate": "FFEB9C",
+    "invalid": "D9D9D9",
+}
+
+
+def _put(ws: Any, row: int, column: int, value: Any, bold: bool = False) -> Any:
+    """A cell showing `value` as typed: text is never a formula and stays within Excel's limits."""
+    from openpyxl.styles import Alignment, Font
+
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        cell.value = value
+    else:
+        text = _ILLEGAL.sub("", "" if value is None else str(value))
+        if len(text) > _CELL_LIMIT:
+            text = text[: _CELL_LIMIT - 40] + " … [truncated; see the JSON report]"
+        cell._value = text  # not the setter: it would read a leading '=' as a formula
+        cell.data_type = "s"
+        if is_formula_like(text):
+            cell.quotePrefix = True
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def _sheet(
+    wb: Any, title: str, headers: list[str], rows: list[list[Any]], widths: list[int]
+) -> Any:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    ws = wb.create_sheet(title)
+    for c, header in enumerate(headers, start=1):
+        _put(ws, 1, c, header, bold=True)
+        ws.column_dimensions[get_column_letter(c)].width = widths[min(c, len(widths)) - 1]
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            _put(ws, r, c, value)
+    ws.freeze_panes = "B2"
+    ref = f"A1:{get_column_letter(len(headers))}{max(2, len(rows) + 1)}"
+    name = re.sub(r"\W", "", title) or "Table"
+    table = Table(displayName=name, ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    ws.add_table(table)
+    return ws
+
+
+def _fill_statuses(ws: Any, first_column: int, last_column: int) -> None:
+    from openpyxl.styles import PatternFill
+
+    for row in ws.iter_rows(min_row=2, min_col=first_column, max_col=last_column):
+        for cell in row:
+            colour = _FILLS.get(str(cell.value).replace(" ", "_"))
+            if colour:
+                cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
+
+
+def _about(wb: Any, result: Any, mandates: list[Any]) -> None:
+    rows = [
+        ["Tool", f"scope-gap {__version__}"],
+        ["Generated (UTC)", generated_at()],
+        ["Command", result.command or ""],
+        [
+            "Caveat",
+            "The incidents come largely from public reporting of intelligence, not proven facts; "
+            "keep each incident's evidence grade and sources with it when you cite this.",
+        ],
+    ]
+    rows += [[f"Mandate {m.id}", f"{m.title} (sha256 {m.sha256})"] for m in mandates]
+    _sheet(wb, "About", ["Item", "Value"], rows, [22, 100])
+
+
+def _save(wb: Any, path: Path, title: str) -> None:
+    wb.properties.title = title
+    wb.properties.creator = f"scope-gap {__version__}"
+    wb.save(path)
+
+
+def write_compare_xlsx(comparison: Any, path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    counts = comparison.counts()
+    ids = [m.id for m in comparison.mandates]
+    statuses = [*STATUS_ORDER, "invalid"]
+    _sheet(
+        wb,
+        "Summary",
+        ["Mandate", "Title", *[STATUS_LABELS[s] for s in statuses], "Adds"],
+        [
+            [m.id, m.title, *[counts[m.id][s] for s in statuses], len(comparison.adds[m.id])]
+            for m in comparison.mandates
+        ],
+        [22, 50, 12],
+    )
+    header, rows = matrix_rows(comparison)
+    labelled = [[r[0], r[1], *[STATUS_LABELS[s] for s in r[2:-1]], r[-1]] for r in rows]
+    ws = _sheet(wb, "Matrix", header, labelled, [14, 50, *[18] * len(ids), 22])
+    _fill_statuses(ws, 3, 2 + len(ids))
+    titles = {r["id"]: r["title"] for r in comparison.matrix}
+    _sheet(
+        wb,
+        "Adds",
+        ["Mandate", "ID", "Title"],
+        [[m, i, titles[i]] for m, added in comparison.adds.items() for i in added],
+        [22, 14, 60],
+    )
+    _about(wb, comparison, comparison.mandates)
+    _save(wb, path, "Mandate comparison: " + ", ".join(ids))
+
+
+def write_amend_xlsx(result: Any, path: Path) -> None:
+    from openpyxl import Workbook
+
+    from ..amendment import rule_diff
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    _sheet(
+        wb,
+        "Amendments",
+        ["Clause", "Change", "Before", "After", "Brings in (chosen)", "Also brings in"],
+        [
+            [
+                a.clause,
+                a.reason.replace("`", ""),
+                _op_text(a.before),
+                _op_text(a.after),
+                ", ".join(a.brings_in),
+                ", ".join(a.also_brings_in),
+            ]
+            for a in result.amendments
+        ],
+        [10, 40, 40, 50, 30, 30],
+    )
+    _sheet(
+        wb,
+        "Clauses",
+        ["Clause", "Rule before", "Rule after"],
+        [list(pair) for pair in rule_diff(result)],
+        [10, 70, 70],
+    )
+    _sheet(
+        wb,
+        "Uncovered",
+        ["ID", "Why"],
+        [[u["id"], u["why"]] for u in result.uncovered],
+        [14, 90],
+    )
+    _about(wb, result, [result.mandate, result.amended])
+    _save(wb, path, f"Amendments to {result.mandate.id}")
