@@ -75,6 +75,24 @@ ENCODING = click.option(
 SHEET = click.option(
     "--sheet", metavar="NAME", help="Read this sheet of .xlsx input (default: the first)."
 )
+OUTPUT = click.option(
+    "-o",
+    "--output",
+    "output",
+    default="reports",
+    show_default=True,
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="Folder for the reports (created if missing).",
+)
+REPORT_FORMATS = click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMATS),
+    help="Report format; repeat for several (default: xlsx, html and json).",
+)
 MANDATE = click.option(
     "-m",
     "--mandate",
@@ -119,24 +137,8 @@ def main() -> None:
 @main.command()
 @INCIDENTS
 @MANDATE
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    default="reports",
-    show_default=True,
-    metavar="DIR",
-    type=click.Path(file_okay=False),
-    help="Folder for the reports (created if missing).",
-)
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice(FORMATS),
-    help="Report format; repeat for several (default: xlsx, html and json).",
-)
+@OUTPUT
+@REPORT_FORMATS
 @click.option("--strict", is_flag=True, help="Fail (exit 1, no report) if any row is invalid.")
 @ENCODING
 @SHEET
@@ -337,24 +339,8 @@ def explain(
     required=True,
     help="Rule file or bundled mandate id; give two or more.",
 )
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    default="reports",
-    show_default=True,
-    metavar="DIR",
-    type=click.Path(file_okay=False),
-    help="Folder for the reports (created if missing).",
-)
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice(FORMATS),
-    help="Report format; repeat for several (default: xlsx, html and json).",
-)
+@OUTPUT
+@REPORT_FORMATS
 @ENCODING
 @SHEET
 @_fail_cleanly
