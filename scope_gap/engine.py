@@ -352,6 +352,10 @@ class Evaluation:
     gaps: list[list[str]]
     reasons: list[list[str]]
     nearest: np.ndarray  # index into clauses of the nearest examined clause, -1 if none
+    # rows that share status, covered_by, gaps and reasons share a group (and the very same
+    # list objects): renderers may encode each group once instead of once per row
+    groups: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    group_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 def _value_text(leaf: Leaf, table: Table) -> pd.Series:
@@ -380,6 +384,87 @@ def reason_text(clause: Clause, leaf: Leaf, negated: bool, value: str, outcome: 
     return f"{label} is {shown}; clause {clause.id} requires {need}"
 
 
+# A row's explanation is a sequence of "slots" (one per clause for covered_by, per leaf for
+# reasons and gaps), each holding a small code per row: 0 for nothing, k > 0 for the k-th
+# text of that slot. Rows with equal codes in every slot get equal lists, so the texts are
+# built once per distinct signature, never once per row (100,000 rows have a few thousand).
+Slot = tuple[np.ndarray, int, Callable[[int], str]]  # codes, number of codes, text of a code
+
+
+def _signature(columns: list[tuple[np.ndarray, int]], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the index of its distinct combination of codes; and each one's first row."""
+    key = np.zeros(n, dtype=np.int64)
+    bound = 1
+    for codes, size in columns:
+        if size <= 1:
+            continue
+        if bound * size >= 2**62:
+            key, uniques = pd.factorize(key)
+            bound = max(len(uniques), 1)
+        key = key * size + codes
+        bound *= size
+    inverse, uniques = pd.factorize(key)
+    first = np.zeros(len(uniques), dtype=np.int64)
+    first[inverse[::-1]] = np.arange(n - 1, -1, -1)
+    return inverse.astype(np.int64), first
+
+
+def _group(slots: list[Slot], n: int) -> tuple[np.ndarray, list[list[str]]]:
+    """Per row, the index of its distinct list; and each distinct list of texts."""
+    inverse, first = _signature([(codes, size) for codes, size, _ in slots], n)
+    lists = []
+    for row in first.tolist():
+        texts = []
+        for codes, _, text in slots:
+            code = int(codes[row])
+            if code:
+                texts.append(text(code))
+        lists.append(texts)
+    return inverse, lists
+
+
+def _spread(inverse: np.ndarray, lists: list[list[str]]) -> list[list[str]]:
+    """One list per row (rows of a group share their list object)."""
+    shared = np.empty(len(lists), dtype=object)
+    for i, item in enumerate(lists):
+        shared[i] = item
+    return shared[inverse].tolist() if len(inverse) else []
+
+
+def _constant(text: str) -> Callable[[int], str]:
+    return lambda _code: text
+
+
+def _cached(fn: Callable[[int], str]) -> Callable[[int], str]:
+    memo: dict[int, str] = {}
+
+    def text(code: int) -> str:
+        if code not in memo:
+            memo[code] = fn(code)
+        return memo[code]
+
+    return text
+
+
+def _reason_slot(
+    outcome: ClauseOutcome, entry: NodeOutcome, table: Table, not_in_scope: np.ndarray
+) -> Slot:
+    leaf = entry.node
+    assert isinstance(leaf, Leaf) and entry.leaf_index is not None
+    failed = outcome.failed[entry.leaf_index] & not_in_scope
+    unknown = outcome.unknown[entry.leaf_index] & not_in_scope
+    values, uniques = table.text_codes(leaf.field)
+    codes = np.where(failed | unknown, 1 + 2 * values.astype(np.int64) + unknown, 0)
+    clause, negated = outcome.clause, entry.negated
+
+    def text(code: int) -> str:
+        value = uniques[(code - 1) // 2]
+        eff = UNKNOWN_TV if (code - 1) % 2 else FALSE
+        return reason_text(clause, leaf, negated, value, int(eff))
+
+    return codes, 1 + 2 * len(uniques), _cached(text)
+
+
 def evaluate(mandate: Mandate, table: Table) -> Evaluation:
     """Decide every valid incident of `table` under `mandate`."""
     n = len(table)
@@ -395,49 +480,36 @@ def evaluate(mandate: Mandate, table: Table) -> Evaluation:
     in_scope = (ex == TRUE).any(axis=1)
     indeterminate = ~in_scope & (ex == UNKNOWN_TV).any(axis=1)
     context_only = ~in_scope & ~indeterminate & (ctx == TRUE).any(axis=1)
-    status = np.select(
-        [in_scope, indeterminate, context_only],
-        [Status.IN_SCOPE.value, Status.INDETERMINATE.value, Status.CONTEXT_ONLY.value],
-        default=Status.OUT_OF_SCOPE.value,
-    ).astype(object)
-
-    covered_by: list[list[str]] = [[] for _ in range(n)]
-    reasons: list[list[str]] = [[] for _ in range(n)]
+    status_code = np.select([in_scope, indeterminate, context_only], [0, 1, 2], default=3)
+    status_names = np.array(
+        [
+            Status.IN_SCOPE.value,
+            Status.INDETERMINATE.value,
+            Status.CONTEXT_ONLY.value,
+            Status.OUT_OF_SCOPE.value,
+        ],
+        dtype=object,
+    )
+    status = status_names[status_code]
+    out_of_scope = status_code == 3
     not_in_scope = ~in_scope
+
+    cover_slots: list[Slot] = []
+    reason_slots: list[Slot] = []
     for outcome in outcomes:
         clause = outcome.clause
-        for i in np.flatnonzero(outcome.values == TRUE):
-            covered_by[i].append(clause.id)
+        cover_slots.append(((outcome.values == TRUE).astype(np.int64), 2, _constant(clause.id)))
         for entry in outcome.leaf_nodes():
-            leaf = entry.node
-            assert isinstance(leaf, Leaf) and entry.leaf_index is not None
-            blamed = (
-                outcome.failed[entry.leaf_index] | outcome.unknown[entry.leaf_index]
-            ) & not_in_scope
-            rows = np.flatnonzero(blamed)
-            if not len(rows):
-                continue
-            values = _value_text(leaf, table).to_numpy()[rows]
-            effective = entry.values[rows] if not entry.negated else TRUE - entry.values[rows]
-            cache: dict[tuple[str, int], str] = {}
-            for i, value, eff in zip(rows, values, effective, strict=True):
-                key = (value, int(eff))
-                text = cache.get(key)
-                if text is None:
-                    text = cache[key] = reason_text(clause, leaf, entry.negated, value, int(eff))
-                reasons[i].append(text)
+            reason_slots.append(_reason_slot(outcome, entry, table, not_in_scope))
         if not clause.examined:
-            undecided = np.flatnonzero(
-                (outcome.values == UNKNOWN_TV) & (status == Status.OUT_OF_SCOPE.value)
-            )
             note = (
                 f"context clause {clause.id} could not be decided, so it does not make "
                 "the incident context_only"
             )
-            for i in undecided:
-                reasons[i].append(note)
+            undecided = (outcome.values == UNKNOWN_TV) & out_of_scope
+            reason_slots.append((undecided.astype(np.int64), 2, _constant(note)))
 
-    gaps: list[list[str]] = [[] for _ in range(n)]
+    gap_slots: list[Slot] = []
     nearest = np.full(n, -1, dtype=np.int64)
     if examined and n:
         leaf_counts = []
@@ -466,11 +538,33 @@ def evaluate(mandate: Mandate, table: Table) -> Evaluation:
                 assert isinstance(entry.node, Leaf) and k is not None
                 label = gap_label(entry.node, entry.negated)
                 chosen = rows_here & (o.failed[k] | (~any_failed & o.unknown[k]))
-                for i in np.flatnonzero(chosen):
-                    if label not in gaps[i]:
-                        gaps[i].append(label)
+                gap_slots.append((chosen.astype(np.int64), 2, _constant(label)))
         nearest[in_scope] = -1
-    return Evaluation(mandate, outcomes, status, covered_by, gaps, reasons, nearest)
+
+    cover_groups, cover_lists = _group(cover_slots, n)
+    reason_groups, reason_lists = _group(reason_slots, n)
+    gap_groups, gap_lists = _group(gap_slots, n)
+    gap_lists = [list(dict.fromkeys(g)) for g in gap_lists]  # a label repeated across leaves
+    groups, first = _signature(
+        [
+            (status_code.astype(np.int64), 4),
+            (cover_groups, len(cover_lists)),
+            (reason_groups, len(reason_lists)),
+            (gap_groups, len(gap_lists)),
+        ],
+        n,
+    )
+    return Evaluation(
+        mandate,
+        outcomes,
+        status,
+        _spread(cover_groups, cover_lists),
+        _spread(gap_groups, gap_lists),
+        _spread(reason_groups, reason_lists),
+        nearest,
+        groups,
+        first,
+    )
 
 
 def explanation_frame(evaluation: Evaluation, table: Table) -> pd.DataFrame:

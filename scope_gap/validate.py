@@ -50,9 +50,24 @@ class Table:
     invalid: list[InvalidRow] = field(default_factory=list)
     inputs: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    _codes: dict[str, tuple[np.ndarray, list[str]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def __len__(self) -> int:
         return len(self.frame)
+
+    def text_codes(self, key: str) -> tuple[np.ndarray, list[str]]:
+        """A column's text as (code per row, distinct texts), computed once per column.
+
+        A column the table lacks reads as blank on every row."""
+        if key not in self._codes:
+            if key in self.frame:
+                codes, uniques = pd.factorize(self.frame[key].astype(str), sort=False)
+                self._codes[key] = (codes, [str(u) for u in uniques])
+            else:
+                self._codes[key] = (np.zeros(len(self), dtype=np.intp), [""])
+        return self._codes[key]
 
 
 def resolve_headers(table: RawTable) -> list[str]:
