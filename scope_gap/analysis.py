@@ -124,14 +124,14 @@ class Analysis:
 
     # --- the JSON report -----------------------------------------------------------------------
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON report (schema_version 1)."""
+    def to_dict(self, incidents: bool = True) -> dict[str, Any]:
+        """The JSON report (schema_version 1); with `incidents=False`, its list left empty."""
         return {
             "schema_version": 1,
             "tool": {"name": "scope-gap", "version": __version__},
             "mandate": self.mandate.header(),
             "inputs": [dict(item) for item in self.table.inputs],
             "summary": self.summary,
-            "incidents": self.incidents,
+            "incidents": self.incidents if incidents else [],
             "invalid": [row.to_dict() for row in self.invalid],
         }
