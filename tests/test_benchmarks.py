@@ -1,0 +1,101 @@
+"""The benchmark scripts run, the hand-written reference agrees with scope-gap, and the fast
+paths written for speed give exactly what the plain ones give. Never asserts times."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import scope_gap
+from scope_gap.reports.json import dumps, write_json
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "benchmarks"
+sys.path.insert(0, str(BENCH))
+
+import generate  # noqa: E402
+import reference  # noqa: E402
+
+
+@pytest.fixture
+def incidents(tmp_path: Path) -> Path:
+    path = tmp_path / "incidents.csv"
+    subprocess.run([sys.executable, str(BENCH / "generate.py"), "500", str(path)], check=True)
+    return path
+
+
+def test_generator_is_seeded(tmp_path: Path) -> None:
+    assert list(generate.rows(50)) == list(generate.rows(50))
+
+
+def test_reference_gives_scope_gap_statuses(incidents: Path) -> None:
+    frame = pd.read_csv(incidents, dtype=str, keep_default_na=False)
+    analysis = scope_gap.analyze(incidents, "hogue-2023")
+    assert reference.classify(frame).tolist() == analysis.evaluation.status.tolist()
+
+
+def test_reference_gives_scope_gap_statuses_on_bundled_data() -> None:
+    frame = pd.read_csv(ROOT / "data" / "incidents.csv", dtype=str, keep_default_na=False)
+    analysis = scope_gap.analyze()
+    assert reference.classify(frame).tolist() == analysis.evaluation.status.tolist()
+
+
+def test_reference_script_writes_the_rows(incidents: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reference.json"
+    subprocess.run(
+        [sys.executable, str(BENCH / "reference.py"), str(incidents), str(out)], check=True
+    )
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    assert len(rows) == 500 and {"id", "status", "date"} <= set(rows[0])
+
+
+TRICKY = [
+    'quote " and "," inside',
+    "back\\slash\\",
+    "",
+    "new\nline and tab\t",
+    "accents éà and emoji 🙂",
+    "\x01 control",
+    '","',
+    "\\",
+    '"',
+]
+
+
+def test_json_writer_matches_plain_encoding(tmp_path: Path) -> None:
+    n = 45_000  # more than one chunk
+    frame = pd.DataFrame(
+        {
+            "id": [f"X-{i}" for i in range(n)],
+            "title": [TRICKY[i % len(TRICKY)] for i in range(n)],
+            "date": [["2019-10", "", "2021", "2022-01-05/2023"][i % 4] for i in range(n)],
+            "level": [["federal", "municipal", "", "unknown", "other"][i % 5] for i in range(n)],
+            "event_type": [["general_election", "", "leadership_race"][i % 3] for i in range(n)],
+            "Other Column": [TRICKY[(i * 7) % len(TRICKY)] for i in range(n)],
+        }
+    )
+    frame.loc[3, "date"] = "not a date"  # an invalid row too
+    analysis = scope_gap.analyze([frame, frame.head(5).assign(id=lambda f: "Y" + f["id"])])
+    out = tmp_path / "report.json"
+    write_json(analysis, out)
+    assert out.read_bytes() == dumps(analysis.to_dict())
+
+
+def test_json_writer_matches_plain_encoding_for_sheets(tmp_path: Path) -> None:
+    source = tmp_path / "in.xlsx"
+    pd.DataFrame(
+        {
+            "id": ["a", "b"],
+            "title": ["t", 'q"'],
+            "date": ["2020", ""],
+            "level": ["", "federal"],
+            "event_type": ["", "general_election"],
+        }
+    ).to_excel(source, index=False, sheet_name="Données")
+    analysis = scope_gap.analyze(source)
+    out = tmp_path / "report.json"
+    write_json(analysis, out)
+    assert out.read_bytes() == dumps(analysis.to_dict())
