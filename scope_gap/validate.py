@@ -126,24 +126,25 @@ def build_table(raw_tables: list[RawTable]) -> Table:
     """Validate and combine tables; invalid rows become data, never exceptions."""
     frames = []
     columns: dict[str, None] = {}
-    beyond_all: list[list[tuple[int, str]]] = []
+    beyond_all: dict[int, list[tuple[int, str]]] = {}  # row -> non-blank cells beyond the header
     inputs = []
     warnings: list[str] = []
+    offset = 0
     for table in raw_tables:
         keys = resolve_headers(table)
         width = len(keys)
-        padded = []
-        for cells in table.cells:
-            if len(cells) > width:
-                beyond_all.append(
-                    [(i, c) for i, c in enumerate(cells[width:], start=width) if c.strip()]
-                )
-                cells = cells[:width]
-            else:
-                beyond_all.append([])
-                if len(cells) < width:
+        padded = table.cells
+        if set(map(len, table.cells)) - {width}:  # a row shorter or longer than the header
+            padded = []
+            for i, cells in enumerate(table.cells):
+                if len(cells) > width:
+                    extra = [(j, c) for j, c in enumerate(cells[width:], start=width) if c.strip()]
+                    if extra:
+                        beyond_all[offset + i] = extra
+                    cells = cells[:width]
+                elif len(cells) < width:
                     cells = cells + [""] * (width - len(cells))
-            padded.append(cells)
+                padded.append(cells)
         frame = (
             pd.DataFrame(padded, columns=keys, dtype=object)
             if padded
@@ -153,70 +154,81 @@ def build_table(raw_tables: list[RawTable]) -> Table:
         frame["__sheet"] = table.sheet
         frame["__row"] = table.rows
         frames.append(frame)
+        offset += len(frame)
         for key in keys:
             columns.setdefault(key, None)
         inputs.append({"path": table.path, "sha256": table.sha256, "rows": len(table.rows)})
         warnings.extend(table.warnings)
 
     ordered = [c for c in COLUMNS if c in columns] + [c for c in columns if c not in COLUMNS]
-    if frames:
+    if len(frames) == 1:
+        data = frames[0]
+    elif frames:
         data = pd.concat(frames, ignore_index=True)
     else:
         data = pd.DataFrame({c: pd.Series([], dtype=object) for c in ordered})
         data["__path"], data["__sheet"], data["__row"] = [], [], []
     for column in ordered:
-        data[column] = data[column].fillna("").astype(object) if column in data else ""
+        if column not in data:
+            data[column] = ""
+        elif data[column].dtype != object or data[column].isna().any():
+            data[column] = data[column].fillna("").astype(object)
     n = len(data)
-    errors: list[list[tuple[str, str]]] = [[] for _ in range(n)]
+    errors: dict[int, list[tuple[str, str]]] = {}
+    has_error = np.zeros(n, dtype=bool)
 
     def flag(mask: np.ndarray, column: str, messages: Any) -> None:
-        for i in np.flatnonzero(mask):
-            errors[i].append((column, messages if isinstance(messages, str) else messages[i]))
+        has_error[mask] = True
+        for i in np.flatnonzero(mask).tolist():
+            text = messages if isinstance(messages, str) else messages[i]
+            errors.setdefault(i, []).append((column, text))
 
     ids = data["id"].astype(str).str.strip()
     flag((ids == "").to_numpy(), "id", "is blank")
 
-    date_start = np.full(n, MISSING_DAY, dtype=np.int64)
-    date_end = np.full(n, MISSING_DAY, dtype=np.int64)
-    date_text = data["date"].astype(str)
-    intervals: dict[str, tuple[int, int] | str] = {}
-    for text in date_text.unique():
+    date_codes, date_texts = pd.factorize(data["date"].astype(str), sort=False)
+    starts = np.full(len(date_texts), MISSING_DAY, dtype=np.int64)
+    ends = starts.copy()
+    problems: dict[int, str] = {}
+    for u, text in enumerate(date_texts.tolist()):
         stripped = text.strip()
         if not stripped:
-            intervals[text] = (MISSING_DAY, MISSING_DAY)
             continue
         try:
             interval = parse_date(stripped)
         except DateFormatError as exc:
-            intervals[text] = str(exc)
+            problems[u] = str(exc)
         else:
-            intervals[text] = (interval.start, interval.end)
-    parsed = date_text.map(intervals)
-    bad_date = parsed.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
-    flag(bad_date, "date", parsed.to_numpy())
-    good = ~bad_date
-    if good.any():
-        pairs = np.array(parsed[good].tolist(), dtype=np.int64).reshape(-1, 2)
-        date_start[good], date_end[good] = pairs[:, 0], pairs[:, 1]
+            starts[u], ends[u] = interval.start, interval.end
+    date_codes = np.asarray(date_codes, dtype=np.int64)
+    if problems:
+        bad_code = np.zeros(len(date_texts), dtype=bool)
+        bad_code[list(problems)] = True
+        bad_date = bad_code[date_codes]
+        messages = np.array([problems.get(u, "") for u in range(len(date_texts))], dtype=object)
+        flag(bad_date, "date", messages[date_codes])
+    date_start, date_end = starts[date_codes], ends[date_codes]
 
     for column in ENUMS:
         if column not in ordered:
             continue
-        canonical, problems = _enum_lookup(column, data[column].astype(str))
-        if problems:
-            messages = data[column].map(problems)
-            flag(messages.notna().to_numpy(), column, messages.to_numpy())
-        data[column] = data[column].map(lambda t, c=canonical: c.get(t, t))
+        codes, uniques = pd.factorize(data[column].astype(str), sort=False)
+        canonical, problems_here = _enum_lookup(column, pd.Series(uniques, dtype=object))
+        texts = uniques.tolist()
+        if problems_here:
+            messages = np.array([problems_here.get(t) for t in texts], dtype=object)[codes]
+            flag(pd.notna(messages), column, messages)
+        mapped = np.array([canonical.get(t, t) for t in texts], dtype=object)
+        data[column] = mapped[codes] if n else data[column]
 
-    for i, extra in enumerate(beyond_all):
-        if extra:
-            shown = ", ".join(f"{column_letter(j)}: '{c.strip()}'" for j, c in extra[:3])
-            more = f" and {len(extra) - 3} more" if len(extra) > 3 else ""
-            errors[i].append(
-                (column_letter(extra[0][0]), f"non-blank cells beyond the header ({shown}{more})")
-            )
+    for i, extra in beyond_all.items():
+        shown = ", ".join(f"{column_letter(j)}: '{c.strip()}'" for j, c in extra[:3])
+        more = f" and {len(extra) - 3} more" if len(extra) > 3 else ""
+        has_error[i] = True
+        errors.setdefault(i, []).append(
+            (column_letter(extra[0][0]), f"non-blank cells beyond the header ({shown}{more})")
+        )
 
-    has_error = np.fromiter((bool(e) for e in errors), dtype=bool, count=n)
     candidate = ~has_error
     dup = np.zeros(n, dtype=bool)
     if candidate.any():
@@ -226,7 +238,7 @@ def build_table(raw_tables: list[RawTable]) -> Table:
         first_index = dict(zip(first_of.to_numpy(), first_of.index, strict=True))
         for k in np.flatnonzero(dup):
             j = first_index[ids.iat[k]]
-            errors[k].append(
+            errors.setdefault(int(k), []).append(
                 (
                     "id",
                     f"'{ids.iat[k]}' is already used by "
@@ -239,7 +251,7 @@ def build_table(raw_tables: list[RawTable]) -> Table:
     for i in map(int, np.flatnonzero(invalid_mask)):
         row = data.iloc[i]
         fields = {c: _text(row[c]) for c in ordered}
-        for j, c in beyond_all[i]:
+        for j, c in beyond_all.get(i, []):
             fields[f"(column {column_letter(j)})"] = c
         invalid.append(
             InvalidRow(
@@ -250,12 +262,15 @@ def build_table(raw_tables: list[RawTable]) -> Table:
             )
         )
     valid = ~invalid_mask
-    frame = data.loc[valid, ordered].reset_index(drop=True)
+    if valid.all():
+        frame = data[ordered]
+    else:
+        frame = data.loc[valid, ordered].reset_index(drop=True)
     origins = pd.DataFrame(
         {
-            "path": data.loc[valid, "__path"].to_numpy(),
-            "sheet": data.loc[valid, "__sheet"].to_numpy(),
-            "row": data.loc[valid, "__row"].to_numpy(),
+            "path": data["__path"].to_numpy()[valid],
+            "sheet": data["__sheet"].to_numpy()[valid],
+            "row": data["__row"].to_numpy()[valid],
         }
     )
     return Table(
