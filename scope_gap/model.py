@@ -120,7 +120,8 @@ def split_sources(text: str) -> list[str]:
 # --- dates -------------------------------------------------------------------------------
 
 DATE_FORMS = "expected YYYY, YYYY-MM, YYYY-MM-DD or an interval START/END of those"
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only: `\d` would also take Arabic-Indic and other digits
+_DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
 
 
 class DateFormatError(ValueError):

@@ -48,5 +48,5 @@ def write_csv(analysis: Any, path: Path) -> None:
     header, body = rows(analysis)
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(header)
+        writer.writerow([neutralize(name) for name in header])
         writer.writerows(body)

@@ -59,6 +59,7 @@ class _Parser:
         self.path = path
         self.errors: list[RuleError] = []
         self.periods: dict[str, Period] = {}
+        self.broken_periods: set[str] = set()  # already reported; no second error where used
 
     def error(self, message: str, where: Location | None) -> None:
         self.errors.append(RuleError(message, where or Location(self.path)))
@@ -140,6 +141,7 @@ class _Parser:
             return
         for name, spec in periods.items():
             at = periods.value_marks[name]
+            self.broken_periods.add(str(name))
             if not isinstance(spec, YMap):
                 self.error(f"period '{name}' must be a mapping with start and end", at)
                 continue
@@ -160,6 +162,7 @@ class _Parser:
             if bounds[1] < bounds[0]:
                 self.error(f"period '{name}' ends before it starts", spec.mark)
                 continue
+            self.broken_periods.discard(str(name))
             self.periods[str(name)] = Period(
                 name=str(name),
                 start=bounds[0],
@@ -464,6 +467,10 @@ class _Parser:
         return RangeRef(period.start, period.end, name=name, source=name)
 
     def unknown_period(self, name: str, at: Location) -> None:
+        if name in self.broken_periods:
+            if not self.errors:  # cannot happen: a broken period was reported; stay loud
+                self.error(f"period '{name}' cannot be used", at)
+            return
         hint = did_you_mean(name, self.periods)
         known = ", ".join(self.periods) or "none are defined"
         self.error(f"unknown period '{name}'{hint}; periods: {known}", at)

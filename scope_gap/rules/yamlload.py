@@ -24,9 +24,25 @@ class YList(list):
     item_marks: list[Location]
 
 
+#: deeper YAML is refused while it is read, before Python's recursion limit is near
+#: (conditions may nest 64 deep, and each `all`/`any` level is a mapping and a list)
+MAX_YAML_DEPTH = 150
+
+
 class _StrictLoader(yaml.SafeLoader):
+    depth = 0
+
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
         event = self.peek_event()
+        nests = isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent))
+        if nests and self.depth >= MAX_YAML_DEPTH:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"the file is nested more than {MAX_YAML_DEPTH} levels deep here "
+                "(conditions may nest at most 64 levels)",
+                event.start_mark,
+            )
         if isinstance(event, yaml.AliasEvent):
             raise yaml.composer.ComposerError(
                 None, None, "aliases (*name) are not allowed in rule files", event.start_mark
@@ -35,7 +51,11 @@ class _StrictLoader(yaml.SafeLoader):
             raise yaml.composer.ComposerError(
                 None, None, "anchors (&name) are not allowed in rule files", event.start_mark
             )
-        return super().compose_node(parent, index)
+        self.depth += nests
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= nests
 
 
 def mark_of(path: str, mark: yaml.Mark | None) -> Location:
