@@ -7,28 +7,62 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import BadTableError, Location, did_you_mean
-from .base import RawTable
+from .base import ENV, Limits, RawTable, limits_from_env, over_limit
 from .csv import read_csv
 from .json import read_json, read_jsonl
 from .xlsx import read_xlsx
 
 READERS: dict[str, Callable[..., RawTable]] = {
-    ".csv": lambda data, path, encoding, sheet: read_csv(data, path, encoding),
-    ".tsv": lambda data, path, encoding, sheet: read_csv(data, path, encoding),
-    ".xlsx": lambda data, path, encoding, sheet: read_xlsx(data, path, sheet),
-    ".json": lambda data, path, encoding, sheet: read_json(data, path),
-    ".jsonl": lambda data, path, encoding, sheet: read_jsonl(data, path),
+    ".csv": lambda data, path, encoding, sheet, limits: read_csv(data, path, encoding, limits),
+    ".tsv": lambda data, path, encoding, sheet, limits: read_csv(data, path, encoding, limits),
+    ".xlsx": lambda data, path, encoding, sheet, limits: read_xlsx(data, path, sheet, limits),
+    ".json": lambda data, path, encoding, sheet, limits: read_json(data, path, limits),
+    ".jsonl": lambda data, path, encoding, sheet, limits: read_jsonl(data, path, limits),
+}
+
+#: formats we refuse by name, with what to do instead
+REFUSED: dict[str, str] = {
+    ".xlsm": "is a macro-enabled workbook, which scope-gap does not open; save a copy as an "
+    "Excel Workbook (.xlsx) and read that (the macros are not needed)",
+    ".xls": "is an Excel 97-2003 workbook; save a copy as an Excel Workbook (.xlsx) or as CSV",
+    ".xlsb": "is a binary Excel workbook; save a copy as an Excel Workbook (.xlsx) or as CSV",
 }
 
 
+def _read_bytes(source: Path, path: str, limits: Limits) -> bytes:
+    """The file's bytes, refused before reading when it is larger than the limit."""
+    try:
+        with open(source, "rb") as handle:
+            data = handle.read(limits.file_bytes + 1)
+    except OSError as exc:
+        raise BadTableError(f"cannot be read: {exc.strerror}", Location(path)) from None
+    if len(data) > limits.file_bytes:
+        over_limit(path, "is larger than the input size limit", "file_bytes", limits.file_bytes)
+    return data
+
+
 def read_table(
-    source: str | Path, *, encoding: str | None = None, sheet: str | None = None
+    source: str | Path,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    limits: Limits | None = None,
 ) -> RawTable:
-    """Read one input table; `-` is CSV on standard input."""
+    """Read one input table; `-` is CSV on standard input.
+
+    `limits` default to `limits_from_env()`: the built-in limits, raised or lowered by
+    any `SCOPE_GAP_MAX_*` environment variable.
+    """
+    limits = limits or limits_from_env()
     path = str(source)
     if path == "-":
-        return read_csv(sys.stdin.buffer.read(), "-", encoding)
+        data = sys.stdin.buffer.read(limits.file_bytes + 1)
+        if len(data) > limits.file_bytes:
+            over_limit(path, "is larger than the input size limit", "file_bytes", limits.file_bytes)
+        return read_csv(data, "-", encoding, limits)
     suffix = Path(path).suffix.lower()
+    if suffix in REFUSED:
+        raise BadTableError(REFUSED[suffix], Location(path))
     reader = READERS.get(suffix)
     if reader is None:
         hint = did_you_mean(suffix, READERS) if suffix else ""
@@ -37,11 +71,8 @@ def read_table(
             "expected .csv, .xlsx, .json or .jsonl",
             Location(path),
         )
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise BadTableError(f"cannot be read: {exc.strerror}", Location(path)) from None
-    return reader(data, path, encoding, sheet)
+    data = _read_bytes(Path(path), path, limits)
+    return reader(data, path, encoding, sheet, limits)
 
 
-__all__ = ["READERS", "RawTable", "read_table"]
+__all__ = ["ENV", "READERS", "Limits", "RawTable", "limits_from_env", "read_table"]

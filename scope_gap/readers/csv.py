@@ -6,7 +6,7 @@ import csv
 import io
 
 from ..errors import BadTableError, Location
-from .base import RawTable, is_blank_row, sha256_of, trim_header
+from .base import ENV, Limits, RawTable, is_blank_row, over_limit, sha256_of, trim_header
 
 DELIMITERS = (",", ";", "\t")
 
@@ -56,7 +56,10 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-def read_csv(data: bytes, path: str, encoding: str | None = None) -> RawTable:
+def read_csv(
+    data: bytes, path: str, encoding: str | None = None, limits: Limits | None = None
+) -> RawTable:
+    limits = limits or Limits()
     text, warnings = decode(data, path, encoding)
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
@@ -64,12 +67,21 @@ def read_csv(data: bytes, path: str, encoding: str | None = None) -> RawTable:
             f"holds a NUL byte on line {line}; is it a CSV file (or UTF-16 without a BOM)?",
             Location(path),
         )
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    # strict: a quote left open would otherwise swallow every later line into one cell
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text), strict=True)
+    csv.field_size_limit(limits.cell_chars)
     headers: list[str] | None = None
     cells: list[list[str]] = []
     rows: list[int] = []
+    number = 0
+    first_line = 1
     try:
         for number, record in enumerate(reader, start=1):
+            if len(record) > limits.columns:
+                over_limit(
+                    path, f"row {number} has {len(record):,} cells", "columns", limits.columns
+                )
+            first_line = reader.line_num + 1
             if headers is None:
                 if is_blank_row(record):
                     raise BadTableError(
@@ -80,12 +92,35 @@ def read_csv(data: bytes, path: str, encoding: str | None = None) -> RawTable:
                 continue
             if is_blank_row(record):
                 continue
+            if len(cells) == limits.rows:
+                over_limit(path, f"has more than {limits.rows:,} data rows", "rows", limits.rows)
             cells.append(record)
             rows.append(number)
     except csv.Error as exc:
         raise BadTableError(
-            f"cannot be parsed as CSV near line {reader.line_num}: {exc}", Location(path)
+            _csv_problem(str(exc), first_line, number + 1, limits), Location(path)
         ) from None
     if headers is None:
         raise BadTableError("has no header row (the file is empty)", Location(path))
     return RawTable(path, sha256_of(data), headers, cells, rows, None, warnings)
+
+
+def _csv_problem(message: str, line: int, row: int, limits: Limits) -> str:
+    """What went wrong in the record that starts on `line` (row `row`), in the user's words."""
+    where = f"row {row} (from line {line})"
+    if "field larger than field limit" in message:
+        return (
+            f"{where} has a cell of more than {limits.cell_chars:,} characters, the limit; "
+            f"if the file is trusted, raise it with the environment variable {ENV['cell_chars']}"
+        )
+    if "unexpected end of data" in message:
+        return (
+            f'{where}: a quoted cell is never closed (a " opens it and no " ends it before '
+            'the end of the file); close the quote or double a quote meant as text ("")'
+        )
+    if "expected after" in message:
+        return (
+            f"{where}: text follows the closing quote of a quoted cell; a quote inside a "
+            'quoted cell must be doubled ("")'
+        )
+    return f"cannot be parsed as CSV in {where}: {message}"

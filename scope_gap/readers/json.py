@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ..errors import BadTableError, Location
-from .base import RawTable, is_blank_row, sha256_of
+from .base import Limits, RawTable, is_blank_row, over_limit, sha256_of
 
 
 def value_text(value: Any) -> str:
@@ -21,11 +21,20 @@ def value_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _table(objects: list[tuple[int, dict]], data: bytes, path: str) -> RawTable:
+def _table(objects: list[tuple[int, dict]], data: bytes, path: str, limits: Limits) -> RawTable:
+    if len(objects) > limits.rows:
+        over_limit(path, f"has {len(objects):,} objects", "rows", limits.rows)
     headers: dict[str, None] = {}
-    for _, obj in objects:
+    for number, obj in objects:
         for key in obj:
             headers.setdefault(key, None)
+        if len(headers) > limits.columns:
+            over_limit(
+                path,
+                f"names more than {limits.columns:,} different keys (by object {number})",
+                "columns",
+                limits.columns,
+            )
     names = list(headers)
     cells, rows = [], []
     for number, obj in objects:
@@ -48,7 +57,7 @@ def _text(data: bytes, path: str) -> str:
         ) from None
 
 
-def read_json(data: bytes, path: str) -> RawTable:
+def read_json(data: bytes, path: str, limits: Limits | None = None) -> RawTable:
     text = _text(data, path)
     try:
         value = json.loads(text)
@@ -58,6 +67,8 @@ def read_json(data: bytes, path: str) -> RawTable:
         ) from None
     except RecursionError:
         raise BadTableError("cannot be parsed as JSON: nested too deeply", Location(path)) from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise BadTableError(f"cannot be parsed as JSON: {exc}", Location(path)) from None
     if not isinstance(value, list):
         raise BadTableError(
             f"must hold a list of objects, not a JSON {type(value).__name__}", Location(path)
@@ -70,13 +81,13 @@ def read_json(data: bytes, path: str) -> RawTable:
                 Location(path),
             )
         objects.append((number, item))
-    return _table(objects, data, path)
+    return _table(objects, data, path, limits or Limits())
 
 
-def read_jsonl(data: bytes, path: str) -> RawTable:
+def read_jsonl(data: bytes, path: str, limits: Limits | None = None) -> RawTable:
     text = _text(data, path)
     objects = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -87,9 +98,13 @@ def read_jsonl(data: bytes, path: str) -> RawTable:
             ) from None
         except RecursionError:
             raise BadTableError("nested too deeply", Location(path, number)) from None
+        except ValueError as exc:
+            raise BadTableError(
+                f"cannot be parsed as JSON: {exc}", Location(path, number)
+            ) from None
         if not isinstance(item, dict):
             raise BadTableError("is not an object", Location(path, number))
         objects.append((number, item))
     if not objects:
         raise BadTableError("has no header row (no objects)", Location(path))
-    return _table(objects, data, path)
+    return _table(objects, data, path, limits or Limits())

@@ -1,14 +1,30 @@
-"""Excel workbooks, read with python-calamine: cell values (cached results), never formulas."""
+"""Excel workbooks, read with python-calamine: cell values (cached results), never formulas.
+
+Before any part is parsed, the zip's central directory is checked against the limits
+(part and total inflated size, compression ratio, part count), names that climb out of
+the archive and macro projects are refused, and every part is inflated once, bounded, to
+prove its declared size honest and to refuse XML with a document type declaration
+(entity bombs).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import struct
+import zipfile
+import zlib
 from typing import Any
 
 from ..errors import BadTableError, Location, did_you_mean
 from ..model import normalize_name
-from .base import RawTable, is_blank_row, sha256_of, trim_header
+from .base import ENV, MIB, Limits, RawTable, is_blank_row, over_limit, sha256_of, trim_header
+
+#: a part smaller than this is never refused for its ratio (Apache POI's grace is 100 KiB)
+RATIO_GRACE_BYTES = 1 * MIB
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+_CHUNK = 1 << 16
 
 
 def cell_text(value: Any, is_date: bool) -> str:
@@ -32,39 +48,210 @@ def cell_text(value: Any, is_date: bool) -> str:
     return str(value)
 
 
-def read_xlsx(data: bytes, path: str, sheet: str | None = None) -> RawTable:
+def _refuse(path: str, message: str) -> BadTableError:
+    return BadTableError(message, Location(path))
+
+
+def check_archive(data: bytes, path: str, limits: Limits) -> None:
+    """Refuse a workbook whose zip could exhaust memory or smuggle something in."""
+    if data.startswith(_OLE_MAGIC):
+        raise _refuse(
+            path,
+            "is not an .xlsx workbook: it is an Excel 97-2003 (.xls) or a password-protected "
+            "workbook; save an unprotected copy as an Excel Workbook (.xlsx)",
+        )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise _refuse(
+            path,
+            "cannot be read as an Excel workbook: it is not a zip archive, as every .xlsx "
+            f"file is ({exc})",
+        ) from None
+    if len(members) > limits.xlsx_parts:
+        over_limit(path, f"holds {len(members):,} parts", "xlsx_parts", limits.xlsx_parts)
+    names = {m.filename for m in members}
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        raise _refuse(
+            path,
+            "cannot be read as an Excel workbook: it is a zip archive without the "
+            "[Content_Types].xml and xl/ parts of one",
+        )
+    total = 0
+    for member in members:
+        name = member.filename
+        if name.startswith(("/", "\\")) or ".." in name.replace("\\", "/").split("/"):
+            raise _refuse(path, f"holds a part named '{name}', outside the workbook; refused")
+        if name.lower().endswith("vbaproject.bin"):
+            raise _refuse(
+                path,
+                "holds macros (a VBA project) although it is named .xlsx; save a copy as an "
+                "Excel Workbook (.xlsx) without macros",
+            )
+        if member.flag_bits & 0x1:
+            raise _refuse(path, f"has an encrypted part '{name}'; save an unprotected copy")
+        size = member.file_size
+        if size > RATIO_GRACE_BYTES and size > limits.xlsx_ratio * max(member.compress_size, 1):
+            ratio = size / max(member.compress_size, 1)
+            raise _refuse(
+                path,
+                f"part '{name}' inflates {ratio:,.0f} times ({member.compress_size:,} to "
+                f"{size:,} bytes), more than the limit of {limits.xlsx_ratio}; refused as a "
+                f"possible zip bomb (if the file is trusted, raise the limit with the "
+                f"environment variable {ENV['xlsx_ratio']})",
+            )
+        if size > limits.xlsx_part_bytes:
+            over_limit(
+                path,
+                f"part '{name}' inflates to {size:,} bytes",
+                "xlsx_part_bytes",
+                limits.xlsx_part_bytes,
+            )
+        total += size
+        if total > limits.xlsx_total_bytes:
+            over_limit(
+                path,
+                f"its parts inflate to more than {limits.xlsx_total_bytes:,} bytes",
+                "xlsx_total_bytes",
+                limits.xlsx_total_bytes,
+            )
+    for member in members:
+        _inflate_honestly(data, member, path)
+
+
+def _inflate_honestly(data: bytes, member: zipfile.ZipInfo, path: str) -> None:
+    """Inflate one part, bounded by its declared size: refuse a part that lies about its size
+    or XML with a document type declaration (where entity bombs live)."""
+    name = member.filename
+    offset = member.header_offset
+    try:
+        fields = _LOCAL_HEADER.unpack_from(data, offset)
+    except struct.error:
+        raise _refuse(path, f"is a damaged zip archive (part '{name}')") from None
+    if fields[0] != b"PK\x03\x04":
+        raise _refuse(path, f"is a damaged zip archive (part '{name}')")
+    start = offset + _LOCAL_HEADER.size + fields[10] + fields[11]
+    raw = memoryview(data)[start : start + member.compress_size]
+    if member.compress_type == zipfile.ZIP_STORED:
+        head = bytes(raw[:4096])
+        produced = len(raw)
+    elif member.compress_type == zipfile.ZIP_DEFLATED:
+        inflater = zlib.decompressobj(-15)
+        produced = 0
+        head = b""
+        try:
+            for at in range(0, len(raw), _CHUNK):
+                chunk = inflater.decompress(raw[at : at + _CHUNK], member.file_size + 1 - produced)
+                produced += len(chunk)
+                if len(head) < 4096:
+                    head += chunk[: 4096 - len(head)]
+                if produced > member.file_size or inflater.unconsumed_tail:
+                    produced = member.file_size + 1
+                    break
+        except zlib.error as exc:
+            raise _refuse(path, f"is a damaged zip archive (part '{name}': {exc})") from None
+    else:
+        raise _refuse(path, f"part '{name}' uses a compression Excel does not write; refused")
+    if produced > member.file_size:
+        raise _refuse(
+            path,
+            f"part '{name}' inflates to more than the {member.file_size:,} bytes it declares; "
+            "refused as a possible zip bomb",
+        )
+    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+        raise _refuse(
+            path,
+            f"part '{name}' holds an XML document type declaration, which Excel never writes; "
+            "refused (it can hide an entity-expansion bomb)",
+        )
+
+
+def _choose_sheet(workbook: Any, path: str, sheet: str | None) -> tuple[str, list[str]]:
+    """The sheet to read (default: the first visible worksheet) and any warning about it."""
+    names = list(workbook.sheet_names)
+    if not names:
+        raise _refuse(path, "has no sheets")
+    if sheet is not None:
+        if sheet not in names:
+            raise _refuse(
+                path,
+                f"has no sheet '{sheet}'{did_you_mean(sheet, names)}; sheets: {', '.join(names)}",
+            )
+        return sheet, []
+    visible = [
+        m.name
+        for m in workbook.sheets_metadata
+        if str(m.visible).rsplit(".", 1)[-1].lower() == "visible"
+        and str(m.typ).rsplit(".", 1)[-1].lower() == "worksheet"
+    ]
+    if not visible:
+        return names[0], [f"{path}: no sheet is visible; read '{names[0]}', the first one"]
+    if visible[0] != names[0]:
+        return visible[0], [
+            f"{path}: the first sheet '{names[0]}' is hidden; read '{visible[0]}', the first "
+            "visible one (name another with --sheet)"
+        ]
+    return visible[0], []
+
+
+def read_xlsx(
+    data: bytes, path: str, sheet: str | None = None, limits: Limits | None = None
+) -> RawTable:
     from python_calamine import CalamineWorkbook
 
+    limits = limits or Limits()
+    check_archive(data, path, limits)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own error types for every kind of damage
-        raise BadTableError(f"cannot be read as an Excel workbook: {exc}", Location(path)) from None
-    names = list(workbook.sheet_names)
-    if not names:
-        raise BadTableError("has no sheets", Location(path))
-    if sheet is None:
-        sheet = names[0]
-    elif sheet not in names:
-        raise BadTableError(
-            f"has no sheet '{sheet}'{did_you_mean(sheet, names)}; sheets: {', '.join(names)}",
-            Location(path),
-        )
+        raise _refuse(path, f"cannot be read as an Excel workbook: {exc}") from None
     try:
-        values = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        sheet, warnings = _choose_sheet(workbook, path, sheet)
+    except BadTableError:
+        raise
     except Exception as exc:
-        raise BadTableError(f"sheet '{sheet}' cannot be read: {exc}", Location(path)) from None
+        raise _refuse(path, f"cannot be read as an Excel workbook: {exc}") from None
+    values: list[list[Any]] = []
+    try:
+        data_sheet = workbook.get_sheet_by_name(sheet)
+        # iter_rows starts at the first used column: pad so that cells keep their letters
+        pad = [""] * (data_sheet.start[1] if data_sheet.start else 0)
+        for record in data_sheet.iter_rows():
+            values.append(pad + record if pad else record)
+            if len(values) > limits.rows + 1:
+                over_limit(
+                    path, f"sheet '{sheet}' has more than {limits.rows:,} rows", "rows", limits.rows
+                )
+    except BadTableError:
+        raise
+    except Exception as exc:
+        raise _refuse(path, f"sheet '{sheet}' cannot be read: {exc}") from None
     if not values or is_blank_row([cell_text(v, False) for v in values[0]]):
-        raise BadTableError(
-            f"sheet '{sheet}' has no header row (the header must be in row 1)", Location(path)
-        )
+        raise _refuse(path, f"sheet '{sheet}' has no header row (the header must be in row 1)")
     headers = trim_header([cell_text(v, False) for v in values[0]])
+    if len(headers) > limits.columns:
+        over_limit(
+            path, f"sheet '{sheet}' has {len(headers):,} header cells", "columns", limits.columns
+        )
     date_columns = {i for i, h in enumerate(headers) if normalize_name(h) == "date"}
     cells: list[list[str]] = []
     rows: list[int] = []
     for number, record in enumerate(values[1:], start=2):
         texts = [cell_text(v, i in date_columns) for i, v in enumerate(record)]
+        while texts and not texts[-1]:
+            texts.pop()
         if is_blank_row(texts):
             continue
+        for column, text in enumerate(texts):
+            if len(text) > limits.cell_chars:
+                over_limit(
+                    path,
+                    f"sheet '{sheet}' row {number} column {column + 1} holds {len(text):,} "
+                    "characters",
+                    "cell_chars",
+                    limits.cell_chars,
+                )
         cells.append(texts)
         rows.append(number)
-    return RawTable(path, sha256_of(data), headers, cells, rows, sheet)
+    return RawTable(path, sha256_of(data), headers, cells, rows, sheet, warnings)
