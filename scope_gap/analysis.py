@@ -99,8 +99,17 @@ class Analysis:
             summary[name] = int(counts.get(name, 0))
         summary["invalid"] = len(self.invalid)
         gaps: Counter[str] = Counter()
-        for i in np.flatnonzero(status != Status.IN_SCOPE.value):
-            gaps.update(self.evaluation.gaps[i])
+        ev = self.evaluation
+        if len(ev.groups) == len(status):  # count rows per explanation group, not row by row
+            outside = status != Status.IN_SCOPE.value
+            per_group = np.bincount(ev.groups[outside], minlength=len(ev.group_rows))
+            for group, count in enumerate(per_group.tolist()):
+                if count:
+                    for label in ev.gaps[int(ev.group_rows[group])]:
+                        gaps[label] += count
+        else:
+            for i in np.flatnonzero(status != Status.IN_SCOPE.value):
+                gaps.update(ev.gaps[i])
         summary["by_gap"] = dict(sorted(gaps.items(), key=lambda kv: (-kv[1], kv[0])))
         levels = self.table.frame["level"].astype(str).str.strip().replace("", UNKNOWN)
         by_level: dict[str, dict[str, int]] = {}

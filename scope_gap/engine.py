@@ -369,10 +369,12 @@ def _shorten(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def reason_text(clause: Clause, leaf: Leaf, negated: bool, value: str, outcome: int) -> str:
+def reason_text(
+    clause: Clause, leaf: Leaf, negated: bool, value: str, outcome: int, need: str | None = None
+) -> str:
     """One reason: which value made a leaf fail or unknown, and what the clause requires."""
     label = _label(leaf.field)
-    need = requirement(leaf, negated)
+    need = requirement(leaf, negated) if need is None else need
     if not _known(value, leaf.field):
         return f"{label} is not known; clause {clause.id} requires {need}"
     shown = _shorten(value.strip())
@@ -456,11 +458,12 @@ def _reason_slot(
     values, uniques = table.text_codes(leaf.field)
     codes = np.where(failed | unknown, 1 + 2 * values.astype(np.int64) + unknown, 0)
     clause, negated = outcome.clause, entry.negated
+    need = requirement(leaf, negated)
 
     def text(code: int) -> str:
         value = uniques[(code - 1) // 2]
         eff = UNKNOWN_TV if (code - 1) % 2 else FALSE
-        return reason_text(clause, leaf, negated, value, int(eff))
+        return reason_text(clause, leaf, negated, value, int(eff), need)
 
     return codes, 1 + 2 * len(uniques), _cached(text)
 

@@ -171,7 +171,7 @@ def build_table(raw_tables: list[RawTable]) -> Table:
     for column in ordered:
         if column not in data:
             data[column] = ""
-        elif data[column].dtype != object or data[column].isna().any():
+        elif len(frames) > 1 or data[column].dtype != object:  # concat leaves NaN in gaps
             data[column] = data[column].fillna("").astype(object)
     n = len(data)
     errors: dict[int, list[tuple[str, str]]] = {}

@@ -70,6 +70,14 @@ def incident_chunks(analysis: Any) -> Iterator[bytes]:
     id_column = keys.index("id")
 
     six, eight = b"      ", b"        "
+    nested: dict[int, bytes] = {}  # rows share list objects: encode each object once
+
+    def encoded_list(items: list[str]) -> bytes:
+        key = id(items)
+        if key not in nested:
+            nested[key] = _nested(items, six)
+        return nested[key]
+
     group_bytes = np.empty(len(evaluation.group_rows), dtype=object)
     for g, row in enumerate(evaluation.group_rows.tolist()):
         group_bytes[g] = b"".join(
@@ -77,11 +85,11 @@ def incident_chunks(analysis: Any) -> Iterator[bytes]:
                 b'",\n      "status": ',
                 orjson.dumps(str(evaluation.status[row])),
                 b',\n      "covered_by": ',
-                _nested(evaluation.covered_by[row], six),
+                encoded_list(evaluation.covered_by[row]),
                 b',\n      "gaps": ',
-                _nested(evaluation.gaps[row], six),
+                encoded_list(evaluation.gaps[row]),
                 b',\n      "reasons": ',
-                _nested(evaluation.reasons[row], six),
+                encoded_list(evaluation.reasons[row]),
                 b',\n      "origin": {\n        "path": ',
             ]
         )
