@@ -70,9 +70,16 @@ def load_yaml(text: str, path: str, errors: list[RuleError]) -> Any:
     A syntax error stops the parse (and returns None); duplicate keys and bad
     scalars are recorded and the parse goes on, so one run reports them all.
     """
-    loader = _StrictLoader(text)
+    try:
+        loader = _StrictLoader(text)
+    except yaml.reader.ReaderError as exc:
+        errors.append(_reader_error(text, path, exc))
+        return None
     try:
         root = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        errors.append(_reader_error(text, path, exc))
+        return None
     except yaml.MarkedYAMLError as exc:
         problem = exc.problem or "cannot parse YAML"
         if exc.context:
@@ -94,6 +101,17 @@ def load_yaml(text: str, path: str, errors: list[RuleError]) -> Any:
     except RecursionError:
         errors.append(RuleError("nesting is too deep to read", Location(path)))
         return None
+
+
+def _reader_error(text: str, path: str, exc: yaml.reader.ReaderError) -> RuleError:
+    """A character YAML does not allow (a control character, U+FFFE...), where it stands."""
+    before = text[: exc.position]
+    line = before.count("\n") + 1
+    column = exc.position - (before.rfind("\n") + 1) + 1
+    return RuleError(
+        f"the character U+{exc.character:04X} is not allowed in a YAML file (remove it)",
+        Location(path, line, column),
+    )
 
 
 def _convert(node: yaml.Node, path: str, loader: yaml.SafeLoader, errors: list[RuleError]) -> Any:

@@ -826,6 +826,14 @@ CASES: list[Case] = [
         kind="rules",
     ),
     Case(
+        "control-character.yaml",
+        lambda: b"mandate: {id: x,\n  title: \x07}\n",
+        "error: names the character, line and column (found by fuzzing: was a traceback)",
+        1,
+        "control-character.yaml:2:10: the character U+0007 is not allowed",
+        kind="rules",
+    ),
+    Case(
         "duplicate-key.yaml",
         lambda: rule("{field: level, in: [federal], in: [provincial]}"),
         "error: key given twice",
