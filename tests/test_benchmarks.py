@@ -99,3 +99,43 @@ def test_json_writer_matches_plain_encoding_for_sheets(tmp_path: Path) -> None:
     out = tmp_path / "report.json"
     write_json(analysis, out)
     assert out.read_bytes() == dumps(analysis.to_dict())
+
+
+def test_per_row_engines_give_scope_gap_statuses(incidents: Path) -> None:
+    pytest.importorskip("rule_engine", reason="pip install -e '.[bench]'")
+    pytest.importorskip("json_logic", reason="pip install -e '.[bench]'")
+    import run
+
+    frame = pd.read_csv(incidents, dtype=str, keep_default_na=False)
+    rows = run.engine_rows(frame)
+    expected = scope_gap.analyze(incidents, "hogue-2023").evaluation.status.tolist()
+    assert run.rule_engine_statuses(rows) == expected
+    assert run.json_logic_statuses(rows) == expected
+
+
+def test_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
+    pytest.importorskip("rule_engine", reason="pip install -e '.[bench]'")
+    pytest.importorskip("json_logic", reason="pip install -e '.[bench]'")
+    out = tmp_path / "RESULTS.md"
+    subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "run.py"),
+            "--sizes",
+            "300",
+            "--report-size",
+            "200",
+            "--engine-rows",
+            "100",
+            "--repeat",
+            "1",
+            "--out",
+            str(out),
+            "--work",
+            str(tmp_path / "w"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    text = out.read_text(encoding="utf-8")
+    assert "| 300 |" in text and "bare openpyxl" in text and "--help" in text
