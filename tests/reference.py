@@ -133,3 +133,26 @@ def decide(mandate, row: dict[str, str], gap_label) -> tuple[str, list[str], lis
             if label not in gaps:
                 gaps.append(label)
     return status, covered, gaps
+
+
+def reasons(mandate, row: dict[str, str], status: str, reason_text) -> list[str]:
+    """The reasons of one row that is not in scope, computed leaf by leaf.
+
+    `reason_text(clause, leaf, negated, value, outcome)` only words a reason (outcome 0 for
+    a failed leaf, 1 for an unknown one); which leaves are blamed, and in what order, is
+    decided here: every clause in file order, its blamed leaves in file order, then for a
+    context clause that is unknown on an out-of-scope row, a note saying so.
+    """
+    if status == "in_scope":
+        return []
+    out: list[str] = []
+    for clause in mandate.clauses:
+        for _, value, leaf, negated in blamed(clause.when, row):
+            text = str(row.get(leaf.field, "") or "")
+            out.append(reason_text(clause, leaf, negated, text, 0 if value == F else 1))
+        if not clause.examined and status == "out_of_scope" and node_value(clause.when, row) == U:
+            out.append(
+                f"context clause {clause.id} could not be decided, so it does not make "
+                "the incident context_only"
+            )
+    return out
