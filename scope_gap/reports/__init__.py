@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
+import signal
 import tempfile
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -61,14 +64,52 @@ def atomic_write(target: Path, write: Callable[[Path], None], protect: Iterable[
         raise OutputError(f"{target.parent}: cannot write reports there ({exc.strerror})") from None
     os.close(handle)
     temp_path = Path(temp)
-    try:
-        write(temp_path)
-        os.chmod(temp_path, 0o644)
-        os.replace(temp_path, target)
-    except BaseException:
-        temp_path.unlink(missing_ok=True)
-        raise
+    with _terminate_as_exit():
+        try:
+            write(temp_path)
+            os.chmod(temp_path, 0o644)
+            _flush_to_disk(temp_path)
+            os.replace(temp_path, target)
+        except BaseException:  # Ctrl-C and SIGTERM too: no half-written file stays behind
+            temp_path.unlink(missing_ok=True)
+            raise
     return target
+
+
+def _flush_to_disk(path: Path) -> None:
+    """So that a crash just after the rename cannot leave an empty report in its place."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """While a report is written, SIGTERM raises SystemExit so the temporary file is removed
+    (Python's default would end the process on the spot). Only the main thread can do this."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except (ValueError, OSError):  # not allowed here (embedded interpreter)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
 
 def report_path(directory: Path, stem: str, fmt: str) -> Path:
