@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -19,7 +19,10 @@ from .model import Mandate
 from .readers import RawTable, read_table
 from .readers.xlsx import cell_text
 from .rules import load_mandate_file
-from .validate import build_table
+from .validate import Table, build_table
+
+#: called with a stage's description and the number of rows read so far
+Progress: TypeAlias = Callable[[str, int], None]
 
 Inputs: TypeAlias = str | Path | pd.DataFrame | Sequence[str | Path | pd.DataFrame] | None
 
@@ -94,6 +97,7 @@ def analyze(
     encoding: str | None = None,
     sheet: str | None = None,
     strict: bool = False,
+    progress: Progress | None = None,
 ) -> Analysis:
     """Decide, for every incident of `inputs`, whether `mandate` lets the inquiry examine it.
 
@@ -101,11 +105,11 @@ def analyze(
     bundled dataset. `mandate` is a rule file's path, a bundled mandate's id or a
     Mandate; with none, the bundled Hogue mandate. Raises BadTableError for a table
     that cannot be analysed, RulesError for a malformed rule file (checked before any
-    data is read), StrictError when `strict` and some row is invalid.
+    data is read), StrictError when `strict` and some row is invalid. `progress`, if
+    given, hears of each stage done.
     """
     the_mandate = load_mandate(mandate)
-    raw = read_inputs(inputs, encoding=encoding, sheet=sheet)
-    table = build_table(raw)
+    table = _read(inputs, encoding, sheet, progress)
     if strict and table.invalid:
         first = table.invalid[0]
         raise StrictError(
@@ -113,7 +117,21 @@ def analyze(
             f"{first.origin['path']}:{first.origin['row']}: {first.error_texts()[0]}"
         )
     evaluation = evaluate(the_mandate, table)
+    if progress:
+        progress(f"classified under {the_mandate.id}", len(table))
     return Analysis(the_mandate, table, evaluation, warnings=list(table.warnings))
+
+
+def _read(
+    inputs: Inputs, encoding: str | None, sheet: str | None, progress: Progress | None
+) -> Table:
+    raw = read_inputs(inputs, encoding=encoding, sheet=sheet)
+    if progress:
+        progress(f"read {sum(len(t.rows) for t in raw):,} rows", sum(len(t.rows) for t in raw))
+    table = build_table(raw)
+    if progress:
+        progress(f"validated ({len(table.invalid):,} invalid)", len(table) + len(table.invalid))
+    return table
 
 
 def compare(
@@ -122,6 +140,7 @@ def compare(
     *,
     encoding: str | None = None,
     sheet: str | None = None,
+    progress: Progress | None = None,
 ) -> Comparison:
     """Each incident's status under each of several mandates, and what each mandate adds.
 
@@ -139,7 +158,7 @@ def compare(
                 "each mandate in a comparison needs its own id"
             )
         seen[mandate.id] = str(mandate.path)
-    table = build_table(read_inputs(inputs, encoding=encoding, sheet=sheet))
+    table = _read(inputs, encoding, sheet, progress)
     analyses = [
         Analysis(m, table, evaluate(m, table), warnings=list(table.warnings)) for m in loaded
     ]
@@ -154,6 +173,7 @@ def amend(
     cover_status: Sequence[str] = (),
     encoding: str | None = None,
     sheet: str | None = None,
+    progress: Progress | None = None,
 ) -> AmendResult:
     """The smallest changes to `mandate` that bring the chosen incidents in scope.
 
@@ -162,7 +182,7 @@ def amend(
     """
     from .amendment import amend_analysis
 
-    analysis = analyze(inputs, mandate, encoding=encoding, sheet=sheet)
+    analysis = analyze(inputs, mandate, encoding=encoding, sheet=sheet, progress=progress)
     return amend_analysis(analysis, list(cover), list(cover_status))
 
 

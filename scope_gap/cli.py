@@ -93,6 +93,33 @@ REPORT_FORMATS = click.option(
     type=click.Choice(FORMATS),
     help="Report format; repeat for several (default: xlsx, html and json).",
 )
+QUIET = click.option(
+    "-q", "--quiet", is_flag=True, help="No progress lines on standard error for large inputs."
+)
+#: inputs with at least this many rows get progress lines (on a terminal, unless --quiet)
+PROGRESS_ROWS = 50_000
+
+
+class ProgressLines:
+    """Progress on standard error, for large inputs, when it is a terminal and not --quiet."""
+
+    def __init__(self, quiet: bool, stream: Any = None):
+        import time
+
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = not quiet and bool(getattr(self.stream, "isatty", lambda: False)())
+        self.rows = 0
+        self.started = time.perf_counter()
+        self._clock = time.perf_counter
+
+    def stage(self, message: str, rows: int | None = None) -> None:
+        if rows is not None:
+            self.rows = max(self.rows, rows)
+        if self.enabled and self.rows >= PROGRESS_ROWS:
+            elapsed = self._clock() - self.started
+            click.echo(f"[{elapsed:6.1f} s] {message}", file=self.stream)
+
+
 MANDATE = click.option(
     "-m",
     "--mandate",
@@ -142,6 +169,7 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Fail (exit 1, no report) if any row is invalid.")
 @ENCODING
 @SHEET
+@QUIET
 @_fail_cleanly
 def analyze(
     incidents: tuple[str, ...],
@@ -151,6 +179,7 @@ def analyze(
     strict: bool,
     encoding: str | None,
     sheet: str | None,
+    quiet: bool,
 ) -> None:
     """Classify every incident and write the gap reports.
 
@@ -165,9 +194,19 @@ def analyze(
     from .api import analyze as run_analysis
     from .reports import DEFAULT_FORMATS, write_reports
 
-    result = run_analysis(list(incidents), mandate, encoding=encoding, sheet=sheet, strict=strict)
+    progress = ProgressLines(quiet)
+    result = run_analysis(
+        list(incidents),
+        mandate,
+        encoding=encoding,
+        sheet=sheet,
+        strict=strict,
+        progress=progress.stage,
+    )
     result.command = command_line()
-    written = write_reports(result, output, formats or DEFAULT_FORMATS, protect=incidents)
+    written = write_reports(
+        result, output, formats or DEFAULT_FORMATS, protect=incidents, progress=progress.stage
+    )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     summary = result.summary
@@ -343,6 +382,7 @@ def explain(
 @REPORT_FORMATS
 @ENCODING
 @SHEET
+@QUIET
 @_fail_cleanly
 def compare(
     incidents: tuple[str, ...],
@@ -351,6 +391,7 @@ def compare(
     formats: tuple[str, ...],
     encoding: str | None,
     sheet: str | None,
+    quiet: bool,
 ) -> None:
     """Compare mandates: each incident's status under each, and what each one adds.
 
@@ -366,7 +407,10 @@ def compare(
 
     if len(mandates) < 2:
         raise click.UsageError("compare needs at least two mandates (-m A -m B)")
-    result = run_compare(list(incidents), list(mandates), encoding=encoding, sheet=sheet)
+    progress = ProgressLines(quiet)
+    result = run_compare(
+        list(incidents), list(mandates), encoding=encoding, sheet=sheet, progress=progress.stage
+    )
     result.command = command_line()
     written = write_reports(
         result,
@@ -375,6 +419,7 @@ def compare(
         protect=incidents,
         stem=result.stem,
         table=COMPARE_WRITERS,
+        progress=progress.stage,
     )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -434,6 +479,7 @@ def _split_ids(values: tuple[str, ...]) -> list[str]:
 )
 @ENCODING
 @SHEET
+@QUIET
 @_fail_cleanly
 def amend(
     incidents: tuple[str, ...],
@@ -444,6 +490,7 @@ def amend(
     formats: tuple[str, ...],
     encoding: str | None,
     sheet: str | None,
+    quiet: bool,
 ) -> None:
     """The smallest changes to a mandate's rules that would bring chosen incidents in scope.
 
@@ -470,6 +517,7 @@ def amend(
         cover_status=list(cover_status),
         encoding=encoding,
         sheet=sheet,
+        progress=ProgressLines(quiet).stage,
     )
     result.command = command_line()
     written = write_amend_outputs(result, output, formats, protect=incidents)

@@ -1,3 +1,4 @@
+import io
 import json
 from pathlib import Path
 
@@ -290,3 +291,68 @@ def test_reports_record_the_command_line_as_typed(tmp_path, make_csv, make_manda
     finally:
         reports.write_reports = original
     assert seen["command"] == "scope-gap " + " ".join(args)
+
+
+class _Terminal:
+    def __init__(self):
+        self.lines = []
+
+    def isatty(self):
+        return True
+
+    def write(self, text):
+        self.lines.append(text)
+
+    def flush(self):
+        pass
+
+
+def test_progress_lines_show_for_large_inputs_on_a_terminal_only():
+    from scope_gap.cli import PROGRESS_ROWS, ProgressLines
+
+    terminal = _Terminal()
+    progress = ProgressLines(quiet=False, stream=terminal)
+    progress.stage("read 10 rows", 10)
+    assert terminal.lines == []
+    progress.stage(f"read {PROGRESS_ROWS:,} rows", PROGRESS_ROWS)
+    progress.stage("wrote reports/x.json")
+    assert [line.split("] ", 1)[1].strip() for line in terminal.lines] == [
+        f"read {PROGRESS_ROWS:,} rows",
+        "wrote reports/x.json",
+    ]
+    quiet = _Terminal()
+    ProgressLines(quiet=True, stream=quiet).stage("read", PROGRESS_ROWS)
+    assert quiet.lines == []
+    piped = io.StringIO()
+    ProgressLines(quiet=False, stream=piped).stage("read", PROGRESS_ROWS)
+    assert piped.getvalue() == ""
+
+
+def test_the_library_reports_each_stage(make_csv, make_mandate):
+    stages = []
+    scope_gap.analyze(
+        make_csv([["X", "t", "", "", ""], ["", "t", "", "", ""]]),
+        make_mandate(),
+        progress=lambda message, rows: stages.append((message, rows)),
+    )
+    assert stages == [
+        ("read 2 rows", 2),
+        ("validated (1 invalid)", 2),
+        ("classified under test-mandate", 1),
+    ]
+
+
+def test_quiet_is_accepted(cli, tmp_path, make_csv, make_mandate):
+    result = cli(
+        "analyze",
+        str(make_csv([])),
+        "-m",
+        str(make_mandate()),
+        "-o",
+        str(tmp_path),
+        "-f",
+        "json",
+        "-q",
+        catch=False,
+    )
+    assert result.exit_code == 0

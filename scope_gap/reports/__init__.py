@@ -52,7 +52,9 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def atomic_write(target: Path, write: Callable[[Path], None], protect: Iterable[Path] = ()) -> Path:
+def atomic_write(
+    target: Path, write: Callable[[Path], object], protect: Iterable[Path] = ()
+) -> Path:
     """Write `target` whole or not at all (temporary file, then rename); never over `protect`."""
     for path in protect:
         if _same_file(target, path) or target.resolve() == path.resolve():
@@ -124,12 +126,13 @@ def write_reports(
     *,
     stem: str | None = None,
     table: dict[str, tuple[str, str]] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> list[Path]:
     """Write `<stem>.<ext>` for each format into `directory` (default stem:
     `<mandate id>-gap-report`; `table` COMPARE_WRITERS for a comparison).
 
     A renderer is `write_<fmt>(result, path) -> list[str] | None`; the warnings it
-    returns are added to `result.warnings`.
+    returns are added to `result.warnings`; `progress`, if given, hears of each file written.
     """
     formats = list(dict.fromkeys(formats))
     writers = {fmt: writer(fmt, table) for fmt in formats}
@@ -152,4 +155,6 @@ def write_reports(
                     analysis.warnings.append(warning)
 
         written.append(atomic_write(target, write, protected))
+        if progress:
+            progress(f"wrote {target}")
     return written
