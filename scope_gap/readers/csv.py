@@ -90,7 +90,8 @@ def read_csv(
                     )
                 headers = trim_header(record)
                 continue
-            if is_blank_row(record):
+            # most rows have an id in their first cell: only look further when it is blank
+            if not (record and record[0].strip()) and is_blank_row(record):
                 continue
             if len(cells) == limits.rows:
                 over_limit(path, f"has more than {limits.rows:,} data rows", "rows", limits.rows)
