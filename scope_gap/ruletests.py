@@ -95,7 +95,10 @@ def run_test_file(path: str | Path) -> list[CaseResult]:
         fail(str(exc), root.value_marks.get("mandate", root.mark))
         raise RulesError(errors) from None
 
-    rows, expects, names, lines = [], [], [], []
+    rows: list[dict[str, str]] = []
+    expects: list[YMap] = []
+    names: list[str] = []
+    lines: list[int | None] = []
     for case, at in zip(cases, cases.item_marks, strict=True):
         if not isinstance(case, YMap):
             fail("a case is a mapping with name, incident and expect", at)

@@ -56,9 +56,8 @@ def test_rules_test_file_errors_have_locations(cli, make_mandate, tmp_path):
 
 
 def test_bundled_mandate_tests_pass(cli):
-    from scope_gap.ruletests import bundled_test_files
-
     from scope_gap.bundled import bundled_mandates
+    from scope_gap.ruletests import bundled_test_files
 
     tested = {p.stem for p in bundled_test_files()}
     assert tested == set(bundled_mandates())  # every bundled mandate has its tests

@@ -39,9 +39,9 @@ def write_amend_outputs(
     ]
     for fmt in dict.fromkeys(formats):
         render = writer(fmt, AMEND_WRITERS)
-        written.append(
-            atomic_write(
-                folder / f"{stem}-amendments.{fmt}", lambda p, r=render: r(result, p), protected
-            )
-        )
+
+        def write(path: Path, render: Any = render) -> None:
+            render(result, path)
+
+        written.append(atomic_write(folder / f"{stem}-amendments.{fmt}", write, protected))
     return written
