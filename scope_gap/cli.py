@@ -12,15 +12,9 @@ from typing import Any
 import click
 
 from . import __version__
+from .model import STATUS_LABELS
 
 FORMATS = ("xlsx", "html", "json", "csv")
-STATUS_LABELS = {
-    "in_scope": "in scope",
-    "context_only": "context only",
-    "out_of_scope": "out of scope",
-    "indeterminate": "indeterminate",
-    "invalid": "invalid",
-}
 
 
 def _fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:

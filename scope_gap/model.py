@@ -48,6 +48,10 @@ class Status(str, Enum):
     INVALID = "invalid"
 
 
+#: how reports write each status for people (JSON keeps the codes)
+STATUS_LABELS: dict[str, str] = {s.value: s.value.replace("_", " ") for s in Status}
+
+
 class Coverage(str, Enum):
     EXAMINED = "examined"
     CONTEXT = "context"

@@ -33,6 +33,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from .. import __version__
 from ..engine import rule_text
+from ..model import STATUS_LABELS
 from . import OutputError
 from .common import FORMULA_PREFIXES, LEADING, extra_columns, header_names
 
@@ -57,13 +58,6 @@ TABLE_NAMES = {
     "indeterminate": "Indeterminate",
     "in_scope": "InScope",
     "invalid": "InvalidRows",
-}
-STATUS_LABELS = {
-    "in_scope": "in scope",
-    "context_only": "context only",
-    "out_of_scope": "out of scope",
-    "indeterminate": "indeterminate",
-    "invalid": "invalid",
 }
 STATUS_MEANINGS = {
     "in_scope": "An examined clause of the mandate covers the incident.",

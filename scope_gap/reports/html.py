@@ -26,19 +26,20 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..engine import rule_text
-from ..model import DISPLAY_NAMES, ENUMS, UNKNOWN, Coverage, Status, split_sources
+from ..model import (
+    DISPLAY_NAMES,
+    ENUMS,
+    STATUS_LABELS,
+    UNKNOWN,
+    Coverage,
+    Status,
+    split_sources,
+)
 from .common import extra_columns, header_names, origin_text
 
 #: Rows shown per list (gap list, indeterminate, in scope, invalid); the rest are summarised.
 LIST_LIMIT = 1000
 
-STATUS_LABELS = {
-    Status.IN_SCOPE.value: "in scope",
-    Status.CONTEXT_ONLY.value: "context only",
-    Status.OUT_OF_SCOPE.value: "out of scope",
-    Status.INDETERMINATE.value: "indeterminate",
-    Status.INVALID.value: "invalid",
-}
 GAP_STATUSES = (Status.OUT_OF_SCOPE.value, Status.CONTEXT_ONLY.value)
 CHART_STATUSES = (
     Status.IN_SCOPE.value,

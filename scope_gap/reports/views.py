@@ -8,9 +8,10 @@ from typing import Any
 
 from .. import __version__
 from ..analysis import STATUS_ORDER
+from ..model import STATUS_LABELS
 from .common import is_formula_like
 from .compare import matrix_rows
-from .html import STATUS_LABELS, environment, generated_at
+from .html import environment, generated_at
 
 
 def _render(**context: Any) -> str:
