@@ -60,7 +60,10 @@ def start_and_stop(table: Path, out: Path, how: int) -> tuple[subprocess.Popen, 
     temps: list[Path] = []
     while time.monotonic() < deadline and process.poll() is None:
         temps = list(out.glob(f".{REPORT}.*.tmp")) if out.exists() else []
-        if temps and temps[0].stat().st_size > 0:
+        # the temporary file exists from the start of the write to its rename, seconds later
+        # for this table; waiting for its first bytes instead left too small a window (the
+        # xlsx is zipped into it only at the end) and the write sometimes finished first
+        if temps:
             break
         time.sleep(0.02)
     assert temps, "the report's temporary file never appeared"
