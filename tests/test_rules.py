@@ -84,6 +84,16 @@ def test_condition_errors_name_line_and_column(tmp_path, when, expected):
     assert errors[0].startswith(expected), errors[0]
 
 
+@pytest.mark.parametrize("field", ["level", "jurisdiction", "actor"])
+def test_unknown_may_not_be_named_on_any_field(tmp_path, field):
+    errors = errors_of(tmp_path, clause(f"{{field: {field}, equals: Unknown}}"))
+    assert len(errors) == 1
+    assert (
+        f"a rule may not name 'Unknown' as a value of {field}; use {{field: {field}, missing: true}}"
+        in errors[0]
+    )
+
+
 def test_duplicate_key_is_an_error(tmp_path):
     errors = errors_of(tmp_path, "  - id: A\n    id: B\n    when: {field: level, in: [federal]}\n")
     assert errors == ["m.yaml:9:3: key 'id' is given twice (first on line 8)"]

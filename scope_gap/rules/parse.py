@@ -357,9 +357,8 @@ class _Parser:
 
     def enum_value(self, field: str, value: Any, at: Location) -> str | None:
         text = str(plain(value)).strip()
-        if field not in ENUMS:
-            return text
         key = normalize_name(text)
+        # SPEC: a rule may not name `unknown` as a value (on any field); it uses `missing`
         if key == UNKNOWN:
             self.error(
                 f"a rule may not name '{text}' as a value of {field}; use {{field: {field}, "
@@ -367,6 +366,8 @@ class _Parser:
                 at,
             )
             return None
+        if field not in ENUMS:
+            return text
         allowed = [v for v in ENUMS[field] if v != UNKNOWN]
         if key not in allowed:
             self.error(
