@@ -88,8 +88,9 @@ class AmendResult:
             "uncovered": self.uncovered,
         }
 
-    def summary_lines(self) -> list[str]:
-        """The amendments in plain words, one line each."""
+    def summary_lines(self, uncovered_limit: int | None = None) -> list[str]:
+        """The amendments in plain words, one line each (at most `uncovered_limit` of the
+        incidents that cannot be covered; the JSON lists them all)."""
         lines = []
         if not self.exact:
             lines.append(
@@ -105,8 +106,12 @@ class AmendResult:
             )
         if not self.amendments:
             lines.append("No change to the rules is needed or possible for the chosen incidents.")
-        for item in self.uncovered:
+        shown = self.uncovered if uncovered_limit is None else self.uncovered[:uncovered_limit]
+        for item in shown:
             lines.append(f"cannot cover {item['id']}: {item['why']}")
+        if len(shown) < len(self.uncovered):
+            rest = len(self.uncovered) - len(shown)
+            lines.append(f"… and {rest:,} more that cannot be covered (listed in the JSON)")
         return lines
 
 

@@ -521,7 +521,7 @@ def amend(
         f"{result.mandate.id}: {len(result.chosen)} incident(s) chosen; "
         f"{len(result.amendments)} change(s) to the rules"
     )
-    for line in result.summary_lines():
+    for line in result.summary_lines(uncovered_limit=20):
         click.echo(f"  {line}")
     for path in written:
         click.echo(f"wrote {path}")

@@ -176,6 +176,15 @@ def test_beyond_the_exact_bound_the_search_is_greedy_and_says_so():
     assert len(result.amendments) == 2
 
 
+def test_the_terminal_lists_a_few_uncovered_incidents_and_counts_the_rest():
+    rows = [{"level": "", "event_type": "leadership_race"}] * 3
+    result = run(TWO_LEAVES, rows, cover_status=["indeterminate", "out_of_scope"])
+    lines = result.summary_lines(uncovered_limit=1)
+    assert lines[-2].startswith("cannot cover X1: level is not known")
+    assert lines[-1] == "… and 2 more that cannot be covered (listed in the JSON)"
+    assert len(result.to_dict()["uncovered"]) == 3
+
+
 def test_choosing_an_unknown_id_is_an_error():
     with pytest.raises(AmendError, match=r"no incident with id 'X9'"):
         run(TWO_LEAVES, [{"level": "municipal"}], cover=["X9"])
