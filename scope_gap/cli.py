@@ -425,7 +425,10 @@ def compare(
         click.echo(f"  {label:<14}" + "".join(f"{counts[i][key]:>{width + 2}}" for i in ids))
     for mandate_id, added in result.adds.items():
         if added:
-            click.echo(f"only {mandate_id} has in scope ({len(added)}): {', '.join(added)}")
+            shown = ", ".join(added[:20]) + (
+                f" and {len(added) - 20:,} more" if len(added) > 20 else ""
+            )
+            click.echo(f"only {mandate_id} has in scope ({len(added):,}): {shown}")
         else:
             click.echo(f"only {mandate_id} has in scope: nothing")
     for path in written:
