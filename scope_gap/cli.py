@@ -456,16 +456,7 @@ def _split_ids(values: tuple[str, ...]) -> list[str]:
     type=click.Choice(["context_only", "out_of_scope", "indeterminate"]),
     help="Bring in scope every incident with this status; repeat for several.",
 )
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    default="reports",
-    show_default=True,
-    metavar="DIR",
-    type=click.Path(file_okay=False),
-    help="Folder for the outputs (created if missing).",
-)
+@OUTPUT
 @click.option(
     "-f",
     "--format",

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
-from .csv import neutralize
+from .csv import write_table
 from .json import dumps
 
 
@@ -27,8 +26,4 @@ def matrix_rows(comparison: Any) -> tuple[list[str], list[list[str]]]:
 
 
 def write_compare_csv(comparison: Any, path: Path) -> None:
-    header, rows = matrix_rows(comparison)
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([neutralize(h) for h in header])
-        writer.writerows([[neutralize(str(v)) for v in row] for row in rows])
+    write_table(path, *matrix_rows(comparison))

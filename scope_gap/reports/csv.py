@@ -38,15 +38,17 @@ def rows(analysis: Any) -> tuple[list[str], list[list[str]]]:
         beyond = [f"{k}: {v}" for k, v in fields.items() if k not in analysis.columns]
         if beyond:
             status[2] = "\n".join([status[2], *beyond])
-        out.append(
-            [neutralize(str(v)) for v in lead + status + tail + [origin_text(record["origin"])]]
-        )
+        out.append(lead + status + tail + [origin_text(record["origin"])])
     return header, out
 
 
-def write_csv(analysis: Any, path: Path) -> None:
-    header, body = rows(analysis)
+def write_table(path: Path, header: list[str], body: list[list[Any]]) -> None:
+    """A CSV file for Excel users: UTF-8 with BOM, every cell neutralized."""
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow([neutralize(name) for name in header])
-        writer.writerows(body)
+        writer.writerows([[neutralize(str(v)) for v in row] for row in body])
+
+
+def write_csv(analysis: Any, path: Path) -> None:
+    write_table(path, *rows(analysis))
