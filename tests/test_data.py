@@ -18,7 +18,8 @@ def test_descriptor_header_and_enumerations_agree():
     fields = resource["schema"]["fields"]
     with open(DATA / resource["path"], encoding="utf-8", newline="") as handle:
         header = next(csv.reader(handle))
-    assert [f["name"] for f in fields] == header == list(COLUMNS)
+    assert [f["name"] for f in fields] == header
+    assert header == [*COLUMNS, "title_fr", "summary_fr"]  # the contract's columns, then French
     for f in fields:
         if f["name"] in ENUMS:
             assert f["constraints"]["enum"] == ENUMS[f["name"]]
@@ -42,6 +43,12 @@ def test_every_bundled_row_is_valid_and_keeps_its_evidence_and_sources():
     for record in analysis.incidents:
         assert record["fields"]["evidence"], record["id"]
         assert record["fields"]["sources"].strip(), record["id"]
+
+
+def test_every_bundled_row_has_its_french_title_and_summary():
+    for record in scope_gap.analyze().incidents:
+        assert record["fields"]["title_fr"].strip(), record["id"]
+        assert record["fields"]["summary_fr"].strip(), record["id"]
 
 
 def test_bundled_statuses_under_hogue():

@@ -104,7 +104,7 @@ def test_incident_sheets_start_with_the_contract_columns(book, sheet):
     rest = headers[len(LEADING) + len(middle) :]
     assert rest == [
         "Jurisdiction", "Event", "Actor", "Tactic", "Target", "Summary",
-        "Evidence", "Sources", "Notes", "Origin",
+        "Evidence", "Sources", "Notes", "title_fr", "summary_fr", "Origin",
     ]  # fmt: skip
 
 
