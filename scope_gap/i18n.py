@@ -119,3 +119,13 @@ def localized(obj: Any, name: str) -> Any:
         if translated:
             return translated
     return getattr(obj, name)
+
+
+def localized_field(fields: dict[str, Any], name: str) -> Any:
+    """An incident's `<name>_fr` column in French when it is filled, else its `<name>`: the
+    bundled dataset carries `title_fr` and `summary_fr`."""
+    if language() != DEFAULT_LANGUAGE:
+        translated = fields.get(f"{name}_{language()}")
+        if translated and str(translated).strip():
+            return translated
+    return fields.get(name, "")

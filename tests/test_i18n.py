@@ -83,6 +83,14 @@ def test_localized_prefers_the_french_field_in_french():
         assert localized(Mandate, "title") == "Enquête"
 
 
+def test_localized_field_uses_the_french_column_when_it_is_filled():
+    fields = {"title": "Meeting", "title_fr": "Rencontre", "summary": "Text", "summary_fr": " "}
+    with use_language("fr"):
+        assert localized_field(fields, "title") == "Rencontre"
+        assert localized_field(fields, "summary") == "Text"
+    assert localized_field(fields, "title") == "Meeting"
+
+
 def test_an_unknown_language_is_refused():
     with pytest.raises(ValueError, match="unknown language 'de'"):
         with use_language("de"):
