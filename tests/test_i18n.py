@@ -17,6 +17,7 @@ from scope_gap.i18n import (
     format_number,
     language,
     localized,
+    localized_field,
     ngettext,
     use_language,
 )
