@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from .i18n import N_, _
+
 
 class Level(str, Enum):
     FEDERAL = "federal"
@@ -48,8 +50,21 @@ class Status(str, Enum):
     INVALID = "invalid"
 
 
-#: how reports write each status for people (JSON keeps the codes)
-STATUS_LABELS: dict[str, str] = {s.value: s.value.replace("_", " ") for s in Status}
+#: how reports write each status for people (JSON keeps the codes); English, marked for
+#: translation: `status_label` gives the label in the current language
+STATUS_LABELS: dict[str, str] = {
+    Status.IN_SCOPE.value: N_("in scope"),
+    Status.CONTEXT_ONLY.value: N_("context only"),
+    Status.OUT_OF_SCOPE.value: N_("out of scope"),
+    Status.INDETERMINATE.value: N_("indeterminate"),
+    Status.INVALID.value: N_("invalid"),
+}
+
+
+def status_label(code: str) -> str:
+    """A status as people read it, in the current language (an unknown code as given)."""
+    label = STATUS_LABELS.get(code)
+    return _(label) if label is not None else code
 
 
 class Coverage(str, Enum):
@@ -85,23 +100,31 @@ ENUMS: dict[str, list[str]] = {
 }
 MULTI_VALUED = frozenset({"actor", "tactic"})
 
-#: Column headers used in reports for the contract's columns.
+#: Column headers used in reports for the contract's columns (English, marked for
+#: translation: `display_name` gives the header in the current language).
 DISPLAY_NAMES: dict[str, str] = {
-    "id": "ID",
-    "title": "Title",
-    "date": "Date",
-    "level": "Level",
-    "event_type": "Event type",
-    "jurisdiction": "Jurisdiction",
-    "event": "Event",
-    "actor": "Actor",
-    "tactic": "Tactic",
-    "target": "Target",
-    "summary": "Summary",
-    "evidence": "Evidence",
-    "sources": "Sources",
-    "notes": "Notes",
+    "id": N_("ID"),
+    "title": N_("Title"),
+    "date": N_("Date"),
+    "level": N_("Level"),
+    "event_type": N_("Event type"),
+    "jurisdiction": N_("Jurisdiction"),
+    "event": N_("Event"),
+    "actor": N_("Actor"),
+    "tactic": N_("Tactic"),
+    "target": N_("Target"),
+    "summary": N_("Summary"),
+    "evidence": N_("Evidence"),
+    "sources": N_("Sources"),
+    "notes": N_("Notes"),
 }
+
+
+def display_name(key: str) -> str:
+    """A contract column's report header in the current language (other keys as given)."""
+    name = DISPLAY_NAMES.get(key)
+    return _(name) if name is not None else key
+
 
 _SEPARATORS = re.compile(r"[\s\-_]")
 
