@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..i18n import _
+from ..model import display_name
 from .csv import write_table
 from .json import dumps
 
@@ -17,7 +19,7 @@ def matrix_rows(comparison: Any) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the matrix: ID, Title, a status per mandate, and 'Only in scope under'."""
     ids = [m.id for m in comparison.mandates]
     only = {i: m for m, added in comparison.adds.items() for i in added}
-    header = ["ID", "Title", *ids, "Only in scope under"]
+    header = [display_name("id"), display_name("title"), *ids, _("Only in scope under")]
     rows = [
         [row["id"], row["title"], *[row["statuses"][m] for m in ids], only.get(row["id"], "")]
         for row in comparison.matrix

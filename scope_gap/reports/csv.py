@@ -6,9 +6,36 @@ import csv
 from pathlib import Path
 from typing import Any
 
+from ..i18n import DEFAULT_LANGUAGE, N_, _, language
+from ..model import DISPLAY_NAMES, display_name
 from .common import LEADING, extra_columns, header_names, is_formula_like, origin_text
 
 FIXED = ["ID", "Title", "Date", "Level", "Event type", "Status", "Gap", "Why", "Covered by"]
+#: the headers of the report's own columns (the leading ones are the contract's display names)
+STATUS_HEADERS = [N_("Status"), N_("Gap"), N_("Why"), N_("Covered by")]
+ORIGIN = N_("Origin")
+
+
+def fixed_headers() -> list[str]:
+    """FIXED in the current language."""
+    return [display_name(key) for key in LEADING] + [_(name) for name in STATUS_HEADERS]
+
+
+def localized_header_names(columns: list[str], reserved: list[str]) -> list[str]:
+    """`header_names` in the current language: the contract's columns by their translated
+    names; an input column that clashes with a report header gets ' (input)', translated."""
+    if language() == DEFAULT_LANGUAGE:
+        return header_names(columns, reserved)
+    taken = {r.casefold() for r in reserved}
+    out = []
+    for key in columns:
+        name = display_name(key)
+        if key not in DISPLAY_NAMES:
+            while name.casefold() in taken:
+                name = _("{name} (input)").format(name=name)
+        taken.add(name.casefold())
+        out.append(name)
+    return out
 
 
 def neutralize(text: str) -> str:
@@ -19,7 +46,8 @@ def neutralize(text: str) -> str:
 def rows(analysis: Any) -> tuple[list[str], list[list[str]]]:
     """The CSV header and rows, in input order."""
     extras = extra_columns(analysis.columns)
-    header = FIXED + header_names(extras, FIXED + ["Origin"]) + ["Origin"]
+    fixed, origin = fixed_headers(), _(ORIGIN)
+    header = fixed + localized_header_names(extras, fixed + [origin]) + [origin]
     out = []
     for kind, record in analysis.in_order():
         fields = record["fields"]

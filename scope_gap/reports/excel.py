@@ -33,9 +33,20 @@ from openpyxl.writer.excel import ExcelWriter
 
 from .. import __version__
 from ..engine import rule_text
-from ..model import STATUS_LABELS
+from ..i18n import (
+    DEFAULT_LANGUAGE,
+    N_,
+    _,
+    format_number,
+    language,
+    localized,
+    localized_field,
+    ngettext,
+)
+from ..model import STATUS_LABELS, display_name, status_label
 from . import OutputError
-from .common import FORMULA_PREFIXES, LEADING, extra_columns, header_names
+from .common import FORMULA_PREFIXES, LEADING, extra_columns
+from .csv import localized_header_names
 
 # Excel's limits (Microsoft's "Excel specifications and limits")
 MAX_ROWS = 1_048_576
@@ -53,6 +64,17 @@ SHEETS = {
     "mandate": "Mandate",
     "about": "About",
 }
+# The sheet names in other languages (SPEC gives the French ones). Their messages say they
+# are sheet names: as a sheet "Summary" is "Sommaire", as a column it is "Résumé".
+SHEET_MESSAGES = {
+    "summary": N_("Summary (sheet name)"),
+    "gap": N_("Out of scope (sheet name)"),
+    "indeterminate": N_("Indeterminate (sheet name)"),
+    "in_scope": N_("In scope (sheet name)"),
+    "invalid": N_("Invalid rows (sheet name)"),
+    "mandate": N_("Mandate (sheet name)"),
+    "about": N_("About (sheet name)"),
+}
 TABLE_NAMES = {
     "gap": "OutOfScope",
     "indeterminate": "Indeterminate",
@@ -60,11 +82,15 @@ TABLE_NAMES = {
     "invalid": "InvalidRows",
 }
 STATUS_MEANINGS = {
-    "in_scope": "An examined clause of the mandate covers the incident.",
-    "context_only": "No examined clause covers it; the inquiry may touch it only as background.",
-    "out_of_scope": "No clause of the mandate covers it.",
-    "indeterminate": "Some examined clause may cover it, but a value it depends on is not known.",
-    "invalid": "The row could not be read (see 'Invalid rows'); it is not classified.",
+    "in_scope": N_("An examined clause of the mandate covers the incident."),
+    "context_only": N_(
+        "No examined clause covers it; the inquiry may touch it only as background."
+    ),
+    "out_of_scope": N_("No clause of the mandate covers it."),
+    "indeterminate": N_(
+        "Some examined clause may cover it, but a value it depends on is not known."
+    ),
+    "invalid": N_("The row could not be read (see '{sheet}'); it is not classified."),
 }
 # light fills with dark text; the Status text always says the same thing
 STATUS_FILLS = {
@@ -74,24 +100,26 @@ STATUS_FILLS = {
     "indeterminate": "FFEB9C",
     "invalid": "D9D9D9",
 }
-EVIDENCE_CAVEAT = (
+EVIDENCE_CAVEAT = N_(
     "Most incidents here come from reported intelligence and allegations, not proven facts: "
-    "see the Evidence column of each incident."
+    "see the {column} column of each incident."
 )
 SHEET_GUIDE = [
     (
-        "Out of scope",
-        "The gap list: incidents the inquiry may not examine (context only or not at all).",
+        "gap",
+        N_("The gap list: incidents the inquiry may not examine (context only or not at all)."),
     ),
     (
-        "Indeterminate",
-        "Incidents that cannot be decided because a value they depend on is not known.",
+        "indeterminate",
+        N_("Incidents that cannot be decided because a value they depend on is not known."),
     ),
-    ("In scope", "Incidents an examined clause covers, and which clauses."),
-    ("Invalid rows", "Input rows that could not be read, with every problem found in them."),
-    ("Mandate", "The mandate's clauses and periods as the tool applied them."),
-    ("About", "Tool version, generation time, input files and their checksums, warnings."),
+    ("in_scope", N_("Incidents an examined clause covers, and which clauses.")),
+    ("invalid", N_("Input rows that could not be read, with every problem found in them.")),
+    ("mandate", N_("The mandate's clauses and periods as the tool applied them.")),
+    ("about", N_("Tool version, generation time, input files and their checksums, warnings.")),
 ]
+#: how the Mandate sheet writes a clause's coverage
+COVERAGE_LABELS = {"examined": N_("examined"), "context": N_("context")}
 
 WIDTHS = {
     "id": 14,
@@ -141,6 +169,21 @@ def write_xlsx(analysis: Any, path: Path) -> list[str]:
 # --- cells ------------------------------------------------------------------------------
 
 
+def sheet_name(key: str) -> str:
+    """A sheet's name in the current language."""
+    if language() == DEFAULT_LANGUAGE:
+        return SHEETS[key]
+    return _(SHEET_MESSAGES[key])
+
+
+def status_meaning(status: str) -> str:
+    return _(STATUS_MEANINGS[status]).format(sheet=sheet_name("invalid"))
+
+
+def evidence_caveat() -> str:
+    return _(EVIDENCE_CAVEAT).format(column=display_name("evidence"))
+
+
 def first_link(text: str) -> str | None:
     """The first http, https or mailto address in a cell's text, if Excel can link it."""
     for match in _URL.finditer(text):
@@ -169,7 +212,9 @@ def _utf16_len(text: str) -> int:
 
 def _truncate(text: str, size: int) -> str:
     """At most MAX_CELL_CHARS UTF-16 units (Excel's count), with a visible marker."""
-    marker = f" … [truncated: {size:,} characters in all; the JSON report has the full text]"
+    marker = " … " + _(
+        "[truncated: {size} characters in all; the JSON report has the full text]"
+    ).format(size=format_number(size))
     keep = MAX_CELL_CHARS - _utf16_len(marker)
     cut = text.encode("utf-16-le")[: 2 * keep].decode("utf-16-le", "ignore")
     return cut + marker
@@ -251,7 +296,7 @@ class _Sheet:
 
     def __init__(self, book: _Book, key: str) -> None:
         self.book = book
-        self.title = SHEETS[key]
+        self.title = sheet_name(key)
         self.ws = book.wb.create_sheet(self.title)
         # Every value appended is a ready cell; openpyxl's own conversion would first try
         # each one as a value and fail, doubling the cost of a styled cell. Without this
@@ -408,7 +453,7 @@ class _Sheet:
         if title_rows:
             ws.print_title_rows = "1:1"
         ws.oddFooter.left.text = "&A"
-        ws.oddFooter.right.text = "Page &P of &N"
+        ws.oddFooter.right.text = _("Page &P of &N")
 
     def table(self, name: str, headers: list[str]) -> None:
         """Make rows 1..last a named Table (autofilter, banded rows)."""
@@ -442,7 +487,7 @@ def _lines(text: str, chars: int) -> int:
 
 
 def _clean_header(name: str) -> str:
-    return " ".join(_ILLEGAL.sub("", name).split()) or "Column"
+    return " ".join(_ILLEGAL.sub("", name).split()) or _("Column")
 
 
 def unique_headers(names: list[str]) -> list[str]:
@@ -493,26 +538,32 @@ class _Book:
 
     def check_size(self) -> None:
         counts = {
-            SHEETS["gap"]: len(self.by_status["out_of_scope"])
+            sheet_name("gap"): len(self.by_status["out_of_scope"])
             + len(self.by_status["context_only"]),
-            SHEETS["indeterminate"]: len(self.by_status["indeterminate"]),
-            SHEETS["in_scope"]: len(self.by_status["in_scope"]),
-            SHEETS["invalid"]: len(self.analysis.invalid),
+            sheet_name("indeterminate"): len(self.by_status["indeterminate"]),
+            sheet_name("in_scope"): len(self.by_status["in_scope"]),
+            sheet_name("invalid"): len(self.analysis.invalid),
         }
         for sheet, rows in counts.items():
             if rows + 1 > MAX_ROWS:
                 raise OutputError(
-                    f"the '{sheet}' sheet would need {rows + 1:,} rows and Excel holds at most "
-                    f"{MAX_ROWS:,} per sheet; write this report as JSON or CSV instead "
-                    f"(-f json -f csv), or split the input"
+                    _(
+                        "the '{sheet}' sheet would need {rows} rows and Excel holds at most "
+                        "{limit} per sheet; write this report as JSON or CSV instead "
+                        "(-f json -f csv), or split the input"
+                    ).format(
+                        sheet=sheet, rows=format_number(rows + 1), limit=format_number(MAX_ROWS)
+                    )
                 )
 
     def build(self) -> None:
         mandate = self.analysis.mandate
         props = self.wb.properties
-        props.title = f"Gap report: {mandate.title}"
-        props.subject = f"Incidents outside the mandate {mandate.id}"
+        props.title = _("Gap report: {title}").format(title=localized(mandate, "title"))
+        props.subject = _("Incidents outside the mandate {id}").format(id=mandate.id)
         props.creator = f"scope-gap {__version__}"
+        if language() != DEFAULT_LANGUAGE:
+            props.language = {"fr": "fr-CA"}.get(language(), language())
         props.description = self.analysis.sentence()
         props.created = props.modified = self.generated
         self.write_summary()
@@ -535,43 +586,50 @@ class _Book:
         sheet.print_setup(title_rows=False)
 
         sheet.start_row()
-        sheet.append([sheet.text(f"Gap report: {mandate.title}", "title")])
+        title = localized(mandate, "title")
+        sheet.append([sheet.text(_("Gap report: {title}").format(title=title), "title")])
         span = ("B", "G", 106)  # merged columns and about how many characters fit on a line
-        sheet.spanning("Finding", analysis.sentence(), span)
-        sheet.spanning("Evidence", EVIDENCE_CAVEAT, span)
-        sheet.spanning("Mandate", mandate.title, span)
+        sheet.spanning(_("Finding"), analysis.sentence(), span)
+        sheet.spanning(display_name("evidence"), evidence_caveat(), span)
+        sheet.spanning(_("Mandate"), title, span)
         if mandate.authority:
-            sheet.spanning("Authority", mandate.authority, span)
+            sheet.spanning(_("Authority"), mandate.authority, span)
         if mandate.url:
-            sheet.spanning("Terms of reference", mandate.url, span, link=first_link(mandate.url))
+            link = first_link(mandate.url)
+            sheet.spanning(_("Terms of reference"), mandate.url, span, link=link)
         sheet.skip()
 
-        sheet.line("Incidents by status", look="heading")
-        sheet.line("Status", "Incidents", "Share", "What it means", look="header")
+        sheet.line(_("Incidents by status"), look="heading")
+        sheet.line(_("Status"), _("Incidents"), _("Share"), _("What it means"), look="header")
         total = summary["total"]
         for status in statuses:
             count = summary[status]
             sheet.start_row()
             sheet.append(
                 [
-                    sheet.text(STATUS_LABELS[status], f"status:{status}"),
+                    sheet.text(status_label(status), f"status:{status}"),
                     sheet.value(count),
                     sheet.value(count / total if total else 0.0, "percent"),
-                    sheet.text(STATUS_MEANINGS[status], "plain"),  # spills over the empty cells
+                    sheet.text(status_meaning(status), "plain"),  # spills over the empty cells
                 ]
             )
         sheet.start_row()
         sheet.append(
             [
-                sheet.text("total", "label"),
+                sheet.text(_("total"), "label"),
                 sheet.value(total),
                 sheet.value(1.0 if total else 0.0, "percent"),
             ]
         )
         sheet.skip()
 
-        sheet.line("Incidents by level and status", look="heading")
-        sheet.line("Level", *(STATUS_LABELS[s] for s in statuses[:4]), "total", look="header")
+        sheet.line(_("Incidents by level and status"), look="heading")
+        sheet.line(
+            display_name("level"),
+            *(status_label(s) for s in statuses[:4]),
+            _("total"),
+            look="header",
+        )
         for level, counts in summary["by_level"].items():
             values = [counts.get(s, 0) for s in statuses[:4]]
             sheet.start_row()
@@ -580,16 +638,17 @@ class _Book:
             )
         sheet.skip()
 
-        sheet.line("Sheets of this workbook", look="heading")
-        for name, what in SHEET_GUIDE:
+        sheet.line(_("Sheets of this workbook"), look="heading")
+        for key, what in SHEET_GUIDE:
             sheet.start_row()
-            sheet.append([sheet.text(name, "label"), sheet.text(what, "plain")])
+            sheet.append([sheet.text(sheet_name(key), "label"), sheet.text(_(what), "plain")])
         sheet.skip()
 
         sheet.line(
-            "Gaps: why incidents are not in scope (an incident may have several)", look="heading"
+            _("Gaps: why incidents are not in scope (an incident may have several)"),
+            look="heading",
         )
-        sheet.line("Gap", "Incidents", look="header")
+        sheet.line(_("Gap"), _("Incidents"), look="header")
         first_gap = sheet.row + 1
         for label, count in summary["by_gap"].items():
             sheet.start_row()
@@ -599,8 +658,8 @@ class _Book:
             chart = BarChart()
             chart.type = "bar"
             chart.style = 10
-            chart.title = "Incidents not in scope, by gap"
-            chart.y_axis.title = "Incidents"
+            chart.title = _("Incidents not in scope, by gap")
+            chart.y_axis.title = _("Incidents")
             chart.legend = None
             data = Reference(sheet.ws, min_col=2, min_row=first_gap - 1, max_row=last_gap)
             labels = Reference(sheet.ws, min_col=1, min_row=first_gap, max_row=last_gap)
@@ -615,7 +674,7 @@ class _Book:
             chart.height = max(7.0, 1.2 * len(summary["by_gap"]) + 3)
             sheet.ws.add_chart(chart, f"A{last_gap + 2}")
         else:
-            sheet.line("(none: every incident is in scope)")
+            sheet.line(_("(none: every incident is in scope)"))
         sheet.ws.close()
 
     # --- incident sheets ----------------------------------------------------------------
@@ -623,9 +682,12 @@ class _Book:
     def write_incidents(self, key: str, records: list[dict[str, Any]], with_gap: bool) -> None:
         sheet = self.sheets[key]
         extras = extra_columns(self.analysis.columns)
-        middle = ["Gap", "Why"] if with_gap else ["Covered by"]
-        fixed = ["ID", "Title", "Date", "Level", "Event type", "Status", *middle]
-        headers = unique_headers(fixed + header_names(extras, fixed + ["Origin"]) + ["Origin"])
+        middle = [_("Gap"), _("Why")] if with_gap else [_("Covered by")]
+        fixed = [*(display_name(k) for k in LEADING), _("Status"), *middle]
+        origin = _("Origin")
+        headers = unique_headers(
+            fixed + localized_header_names(extras, fixed + [origin]) + [origin]
+        )
         keys = LEADING + ["status"] + (["gap", "why"] if with_gap else ["covered_by"]) + extras
         sheet.widths([WIDTHS.get(k, OTHER_WIDTH) for k in keys] + [WIDTHS["origin"]])
         sheet.ws.freeze_panes = "B2"
@@ -634,17 +696,21 @@ class _Book:
 
         text, date_or_text = sheet.text, sheet.date_or_text
         sources_at = extras.index("sources") if "sources" in extras else -1
+        # in French, an incident's title_fr / summary_fr when filled (data, not translated)
+        translated = language() != DEFAULT_LANGUAGE
+        summary_at = extras.index("summary") if translated and "summary" in extras else -1
+        labels = {code: status_label(code) for code in STATUS_LABELS}
         for record in records:
             fields = record["fields"]
             status = record["status"]
             sheet.start_row()
             row = [
                 text(fields.get("id", "")),
-                text(fields.get("title", "")),
+                text(localized_field(fields, "title") if translated else fields.get("title", "")),
                 date_or_text(fields.get("date", "")),
                 text(fields.get("level", "")),
                 text(fields.get("event_type", "")),
-                text(STATUS_LABELS[status], f"status:{status}"),
+                text(labels[status], f"status:{status}"),
             ]
             if with_gap:
                 row.append(text("; ".join(record["gaps"])))
@@ -652,7 +718,11 @@ class _Book:
             else:
                 row.append(text("; ".join(record["covered_by"])))
             for index, column in enumerate(extras):
-                value = fields.get(column, "")
+                value = (
+                    localized_field(fields, column)
+                    if index == summary_at
+                    else fields.get(column, "")
+                )
                 row.append(text(value, link=first_link(value) if index == sources_at else None))
             row.append(text(_origin(record["origin"])))
             sheet.append(row)
@@ -667,8 +737,8 @@ class _Book:
             for name in row.fields:
                 if name not in columns:
                     beyond.setdefault(name, None)
-        fixed = ["File", "Sheet", "Row", "Problems"]
-        headers = unique_headers(fixed + header_names(columns + list(beyond), fixed))
+        fixed = [_("File"), _("Sheet"), _("Row"), _("Problems")]
+        headers = unique_headers(fixed + localized_header_names(columns + list(beyond), fixed))
         widths = (
             [30, 12, 8, 60] + [WIDTHS.get(k, OTHER_WIDTH) for k in columns] + [16] * len(beyond)
         )
@@ -698,31 +768,32 @@ class _Book:
         sheet.widths([24, 16, 12, 70, 80])
         sheet.print_setup(title_rows=False)
         sheet.start_row()
-        sheet.append([sheet.text(mandate.title, "title")])
-        for label, value in [
-            ("Mandate id", mandate.id),
-            ("Authority", mandate.authority),
-            ("Terms of reference", mandate.url),
-            ("Rule file", mandate.path),
-            ("Rule file SHA-256", mandate.sha256),
+        sheet.append([sheet.text(localized(mandate, "title"), "title")])
+        for label, value, linked in [
+            (_("Mandate id"), mandate.id, False),
+            (_("Authority"), mandate.authority, False),
+            (_("Terms of reference"), mandate.url, True),
+            (_("Rule file"), mandate.path, False),
+            (_("Rule file SHA-256"), mandate.sha256, False),
         ]:
             if value:
-                link = first_link(value) if label == "Terms of reference" else None
+                link = first_link(value) if linked else None
                 sheet.spanning(label, value, ("B", "E", 170), link=link)
         sheet.skip()
-        sheet.line("Clauses", look="heading")
-        sheet.line("Clause", "Reference", "Coverage", "Text", "Rule", look="header")
+        sheet.line(_("Clauses"), look="heading")
+        sheet.line(_("Clause"), _("Reference"), _("Coverage"), _("Text"), _("Rule"), look="header")
         for clause in mandate.clauses:
+            coverage = clause.coverage.value
             sheet.line(
                 clause.id,
                 clause.ref or "",
-                clause.coverage.value,
-                clause.text or "",
+                _(COVERAGE_LABELS[coverage]) if coverage in COVERAGE_LABELS else coverage,
+                localized(clause, "text") or "",
                 rule_text(clause.when),
             )
         sheet.skip()
-        sheet.line("Periods", look="heading")
-        sheet.line("Period", "Start", "End", "Label", look="header")
+        sheet.line(_("Periods"), look="heading")
+        sheet.line(_("Period"), _("Start"), _("End"), _("Label"), look="header")
         for name, period in mandate.periods.items():
             sheet.start_row()
             sheet.append(
@@ -730,7 +801,7 @@ class _Book:
                     sheet.text(name),
                     sheet.value(dt.date.fromordinal(period.start), "date"),
                     sheet.value(dt.date.fromordinal(period.end), "date"),
-                    sheet.text(period.label or ""),
+                    sheet.text(localized(period, "label") or ""),
                 ]
             )
         sheet.ws.close()
@@ -741,25 +812,26 @@ class _Book:
         sheet.widths([40, 70, 10])
         sheet.print_setup(title_rows=False)
         sheet.start_row()
-        sheet.append([sheet.text("About this report", "title")])
-        sheet.line("Tool", f"scope-gap {__version__}")
+        sheet.append([sheet.text(_("About this report"), "title")])
+        sheet.line(_("Tool"), f"scope-gap {__version__}")
         sheet.start_row()
-        sheet.append([sheet.text("Generated (UTC)"), sheet.value(self.generated, "datetime")])
-        sheet.line("Command", analysis.command or "(run from Python, not the command line)")
-        sheet.line("Mandate", f"{analysis.mandate.id}: {analysis.mandate.title}")
-        sheet.line("Mandate SHA-256", analysis.mandate.sha256 or "")
+        sheet.append([sheet.text(_("Generated (UTC)")), sheet.value(self.generated, "datetime")])
+        sheet.line(_("Command"), analysis.command or _("(run from Python, not the command line)"))
+        mandate = analysis.mandate
+        sheet.line(_("Mandate"), f"{mandate.id}: {localized(mandate, 'title')}")
+        sheet.line(_("Mandate SHA-256"), mandate.sha256 or "")
         sheet.skip()
-        sheet.line("Inputs", look="heading")
-        sheet.line("Path", "SHA-256", "Rows", look="header")
+        sheet.line(_("Inputs"), look="heading")
+        sheet.line(_("Path"), "SHA-256", _("Rows"), look="header")
         for item in analysis.to_dict()["inputs"]:
             sheet.start_row()
             sheet.append(
                 [sheet.text(item["path"]), sheet.text(item["sha256"]), sheet.value(item["rows"])]
             )
         sheet.skip()
-        sheet.line("Warnings", look="heading")
+        sheet.line(_("Warnings"), look="heading")
         shown = list(dict.fromkeys([*analysis.warnings, *self.warnings()]))
-        for warning in shown or ["(none)"]:
+        for warning in shown or [_("(none)")]:
             sheet.line(warning)
         sheet.ws.close()
 
@@ -767,26 +839,55 @@ class _Book:
 
     def warnings(self) -> list[str]:
         """What had to change, one line per kind of change and sheet."""
-        what = {
-            "truncated": "truncated to Excel's limit of {n:,} characters, marked as such "
-            "({at}); the JSON report keeps the full text",
-            "links": "left without a link, as Excel holds at most {n:,} links per sheet ({at})",
-            "control": "had control characters that Excel cannot hold removed ({at})",
-            "breaks": "had more than {n} line breaks; the rest are shown as spaces ({at})",
-        }
         limit = {"truncated": MAX_CELL_CHARS, "links": MAX_LINKS, "breaks": MAX_LINE_BREAKS}
         out = []
         for (kind, sheet), count in self.changes.counts.items():
             places = self.changes.places[(kind, sheet)]
             at = ", ".join(places) + (", …" if count > len(places) else "")
-            noun = "cell" if count == 1 else "cells"
-            text = what[kind].format(n=limit.get(kind, 0), at=at)
-            out.append(f"Excel report, sheet '{sheet}': {count:,} {noun} {text}")
+            text = _change(kind, count).format(
+                sheet=sheet, count=format_number(count), n=format_number(limit.get(kind, 0)), at=at
+            )
+            out.append(text)
         return out
 
     def save(self, path: Path) -> None:
         with _ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True, when=self.epoch) as archive:
             ExcelWriter(self.wb, archive).save()
+
+
+def _change(kind: str, count: int) -> str:
+    """The warning for `count` cells of one sheet changed in one way (placeholders unfilled)."""
+    if kind == "truncated":
+        return ngettext(
+            "Excel report, sheet '{sheet}': {count} cell truncated to Excel's limit of {n} "
+            "characters, marked as such ({at}); the JSON report keeps the full text",
+            "Excel report, sheet '{sheet}': {count} cells truncated to Excel's limit of {n} "
+            "characters, marked as such ({at}); the JSON report keeps the full text",
+            count,
+        )
+    if kind == "links":
+        return ngettext(
+            "Excel report, sheet '{sheet}': {count} cell left without a link, as Excel holds "
+            "at most {n} links per sheet ({at})",
+            "Excel report, sheet '{sheet}': {count} cells left without a link, as Excel holds "
+            "at most {n} links per sheet ({at})",
+            count,
+        )
+    if kind == "control":
+        return ngettext(
+            "Excel report, sheet '{sheet}': {count} cell had control characters that Excel "
+            "cannot hold removed ({at})",
+            "Excel report, sheet '{sheet}': {count} cells had control characters that Excel "
+            "cannot hold removed ({at})",
+            count,
+        )
+    return ngettext(
+        "Excel report, sheet '{sheet}': {count} cell had more than {n} line breaks; the rest "
+        "are shown as spaces ({at})",
+        "Excel report, sheet '{sheet}': {count} cells had more than {n} line breaks; the rest "
+        "are shown as spaces ({at})",
+        count,
+    )
 
 
 def _origin(origin: dict[str, Any]) -> str:
