@@ -15,6 +15,7 @@ from .bundled import DEFAULT_DATA_NAME, DEFAULT_MANDATE, bundled_mandates, defau
 from .comparison import Comparison
 from .engine import evaluate
 from .errors import ScopeGapError, StrictError, did_you_mean
+from .i18n import _, format_number, ngettext
 from .model import Mandate
 from .readers import RawTable, read_table
 from .readers.xlsx import cell_text
@@ -44,8 +45,11 @@ def load_mandate(mandate: str | Path | Mandate | None = None) -> Mandate:
     if str(mandate) in bundled:
         return load_mandate_file(bundled[str(mandate)], f"rules/{mandate}.yaml")
     raise MandateNotFoundError(
-        f"no rule file or bundled mandate named '{mandate}'{did_you_mean(str(mandate), bundled)}; "
-        f"bundled: {', '.join(bundled) or 'none'}"
+        _("no rule file or bundled mandate named '{name}'{hint}; bundled: {bundled}").format(
+            name=mandate,
+            hint=did_you_mean(str(mandate), bundled),
+            bundled=", ".join(bundled) or _("none"),
+        )
     )
 
 
@@ -113,12 +117,19 @@ def analyze(
     if strict and table.invalid:
         first = table.invalid[0]
         raise StrictError(
-            f"{len(table.invalid)} invalid row(s) and --strict was given; first: "
-            f"{first.origin['path']}:{first.origin['row']}: {first.error_texts()[0]}"
+            ngettext(
+                "{count} invalid row(s) and --strict was given; first: {where}: {problem}",
+                "{count} invalid row(s) and --strict was given; first: {where}: {problem}",
+                len(table.invalid),
+            ).format(
+                count=len(table.invalid),
+                where=f"{first.origin['path']}:{first.origin['row']}",
+                problem=first.error_texts()[0],
+            )
         )
     evaluation = evaluate(the_mandate, table)
     if progress:
-        progress(f"classified under {the_mandate.id}", len(table))
+        progress(_("classified under {mandate}").format(mandate=the_mandate.id), len(table))
     return Analysis(the_mandate, table, evaluation, warnings=list(table.warnings))
 
 
@@ -127,10 +138,21 @@ def _read(
 ) -> Table:
     raw = read_inputs(inputs, encoding=encoding, sheet=sheet)
     if progress:
-        progress(f"read {sum(len(t.rows) for t in raw):,} rows", sum(len(t.rows) for t in raw))
+        rows = sum(len(t.rows) for t in raw)
+        progress(
+            ngettext("read {count} rows", "read {count} rows", rows).format(
+                count=format_number(rows)
+            ),
+            rows,
+        )
     table = build_table(raw)
     if progress:
-        progress(f"validated ({len(table.invalid):,} invalid)", len(table) + len(table.invalid))
+        progress(
+            ngettext(
+                "validated ({count} invalid)", "validated ({count} invalid)", len(table.invalid)
+            ).format(count=format_number(len(table.invalid))),
+            len(table) + len(table.invalid),
+        )
     return table
 
 
@@ -149,13 +171,15 @@ def compare(
     """
     loaded = [load_mandate(m) for m in mandates]
     if len(loaded) < 2:
-        raise ScopeGapError("compare needs at least two mandates")
+        raise ScopeGapError(_("compare needs at least two mandates"))
     seen: dict[str, str] = {}
     for mandate in loaded:
         if mandate.id in seen:
             raise ScopeGapError(
-                f"two mandates have the id '{mandate.id}' ({seen[mandate.id]} and {mandate.path}); "
-                "each mandate in a comparison needs its own id"
+                _(
+                    "two mandates have the id '{id}' ({first} and {second}); "
+                    "each mandate in a comparison needs its own id"
+                ).format(id=mandate.id, first=seen[mandate.id], second=mandate.path)
             )
         seen[mandate.id] = str(mandate.path)
     table = _read(inputs, encoding, sheet, progress)

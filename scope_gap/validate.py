@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import BadTableError, Location, did_you_mean
+from .errors import BadTableError, Location, date_problem, did_you_mean
+from .i18n import _, ngettext
 from .model import (
     COLUMNS,
     ENUMS,
@@ -80,8 +81,15 @@ def resolve_headers(table: RawTable) -> list[str]:
         if norm in seen:
             first = seen[norm]
             raise BadTableError(
-                f"columns '{table.headers[first]}' ({column_letter(first)}) and '{header}' "
-                f"({column_letter(index)}) name the same column",
+                _(
+                    "columns '{first}' ({first_letter}) and '{second}' ({second_letter}) "
+                    "name the same column"
+                ).format(
+                    first=table.headers[first],
+                    first_letter=column_letter(first),
+                    second=header,
+                    second_letter=column_letter(index),
+                ),
                 Location(table.path),
             )
         seen[norm] = index
@@ -93,11 +101,13 @@ def resolve_headers(table: RawTable) -> list[str]:
             hint = did_you_mean(
                 name, [h for h in table.headers if normalize_name(h) not in COLUMNS]
             )
-            hints.append(f"'{name}'{hint}")
-        plural = "s" if len(missing) > 1 else ""
+            hints.append(_("'{column}'{hint}").format(column=name, hint=hint))
         raise BadTableError(
-            f"lacks the required column{plural} {', '.join(hints)} "
-            f"(required: {', '.join(REQUIRED_COLUMNS)})",
+            ngettext(
+                "lacks the required column {columns} (required: {required})",
+                "lacks the required columns {columns} (required: {required})",
+                len(missing),
+            ).format(columns=", ".join(hints), required=", ".join(REQUIRED_COLUMNS)),
             Location(table.path),
         )
     return keys
@@ -115,9 +125,10 @@ def _enum_lookup(column: str, values: pd.Series) -> tuple[dict[str, str], dict[s
         elif key in allowed:
             canonical[text] = key
         else:
-            problems[text] = (
-                f"'{text.strip()}' is not an allowed value{did_you_mean(key, allowed)}; "
-                f"allowed: {', '.join(allowed)}"
+            problems[text] = _(
+                "'{value}' is not an allowed value{hint}; allowed: {allowed}"
+            ).format(
+                value=text.strip(), hint=did_you_mean(key, allowed), allowed=", ".join(allowed)
             )
     return canonical, problems
 
@@ -184,7 +195,7 @@ def build_table(raw_tables: list[RawTable]) -> Table:
             errors.setdefault(i, []).append((column, text))
 
     ids = data["id"].astype(str).str.strip()
-    flag((ids == "").to_numpy(), "id", "is blank")
+    flag((ids == "").to_numpy(), "id", _("is blank"))
 
     date_codes, date_texts = pd.factorize(data["date"].astype(str), sort=False)
     starts = np.full(len(date_texts), MISSING_DAY, dtype=np.int64)
@@ -197,7 +208,7 @@ def build_table(raw_tables: list[RawTable]) -> Table:
         try:
             interval = parse_date(stripped)
         except DateFormatError as exc:
-            problems[u] = str(exc)
+            problems[u] = date_problem(exc)
         else:
             starts[u], ends[u] = interval.start, interval.end
     date_codes = np.asarray(date_codes, dtype=np.int64)
@@ -222,11 +233,19 @@ def build_table(raw_tables: list[RawTable]) -> Table:
         data[column] = mapped[codes] if n else data[column]
 
     for i, extra in beyond_all.items():
-        shown = ", ".join(f"{column_letter(j)}: '{c.strip()}'" for j, c in extra[:3])
-        more = f" and {len(extra) - 3} more" if len(extra) > 3 else ""
+        shown = ", ".join(
+            _("{letter}: '{value}'").format(letter=column_letter(j), value=c.strip())
+            for j, c in extra[:3]
+        )
+        more = _(" and {count} more").format(count=len(extra) - 3) if len(extra) > 3 else ""
         has_error[i] = True
         errors.setdefault(i, []).append(
-            (column_letter(extra[0][0]), f"non-blank cells beyond the header ({shown}{more})")
+            (
+                column_letter(extra[0][0]),
+                _("non-blank cells beyond the header ({cells}{more})").format(
+                    cells=shown, more=more
+                ),
+            )
         )
 
     candidate = ~has_error
@@ -241,8 +260,9 @@ def build_table(raw_tables: list[RawTable]) -> Table:
             errors.setdefault(int(k), []).append(
                 (
                     "id",
-                    f"'{ids.iat[k]}' is already used by "
-                    f"{data.at[j, '__path']} row {data.at[j, '__row']}",
+                    _("'{id}' is already used by {path} row {row}").format(
+                        id=ids.iat[k], path=data.at[j, "__path"], row=data.at[j, "__row"]
+                    ),
                 )
             )
     invalid_mask = has_error | dup

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import BadTableError, Location, did_you_mean
+from ..i18n import N_, _
 from .base import ENV, Limits, RawTable, limits_from_env, over_limit
 from .csv import read_csv
 from .json import read_json, read_jsonl
@@ -22,10 +23,12 @@ READERS: dict[str, Callable[..., RawTable]] = {
 
 #: formats we refuse by name, with what to do instead
 REFUSED: dict[str, str] = {
-    ".xlsm": "is a macro-enabled workbook, which scope-gap does not open; save a copy as an "
-    "Excel Workbook (.xlsx) and read that (the macros are not needed)",
-    ".xls": "is an Excel 97-2003 workbook; save a copy as an Excel Workbook (.xlsx) or as CSV",
-    ".xlsb": "is a binary Excel workbook; save a copy as an Excel Workbook (.xlsx) or as CSV",
+    ".xlsm": N_(
+        "is a macro-enabled workbook, which scope-gap does not open; save a copy as an "
+        "Excel Workbook (.xlsx) and read that (the macros are not needed)"
+    ),
+    ".xls": N_("is an Excel 97-2003 workbook; save a copy as an Excel Workbook (.xlsx) or as CSV"),
+    ".xlsb": N_("is a binary Excel workbook; save a copy as an Excel Workbook (.xlsx) or as CSV"),
 }
 
 
@@ -35,9 +38,11 @@ def _read_bytes(source: Path, path: str, limits: Limits) -> bytes:
         with open(source, "rb") as handle:
             data = handle.read(limits.file_bytes + 1)
     except OSError as exc:
-        raise BadTableError(f"cannot be read: {exc.strerror}", Location(path)) from None
+        raise BadTableError(
+            _("cannot be read: {reason}").format(reason=exc.strerror), Location(path)
+        ) from None
     if len(data) > limits.file_bytes:
-        over_limit(path, "is larger than the input size limit", "file_bytes", limits.file_bytes)
+        over_limit(path, _("is larger than the input size limit"), "file_bytes", limits.file_bytes)
     return data
 
 
@@ -58,17 +63,20 @@ def read_table(
     if path == "-":
         data = sys.stdin.buffer.read(limits.file_bytes + 1)
         if len(data) > limits.file_bytes:
-            over_limit(path, "is larger than the input size limit", "file_bytes", limits.file_bytes)
+            over_limit(
+                path, _("is larger than the input size limit"), "file_bytes", limits.file_bytes
+            )
         return read_csv(data, "-", encoding, limits)
     suffix = Path(path).suffix.lower()
     if suffix in REFUSED:
-        raise BadTableError(REFUSED[suffix], Location(path))
+        raise BadTableError(_(REFUSED[suffix]), Location(path))
     reader = READERS.get(suffix)
     if reader is None:
         hint = did_you_mean(suffix, READERS) if suffix else ""
         raise BadTableError(
-            f"cannot read files of type '{suffix or '(none)'}'{hint}; "
-            "expected .csv, .xlsx, .json or .jsonl",
+            _(
+                "cannot read files of type '{suffix}'{hint}; expected .csv, .xlsx, .json or .jsonl"
+            ).format(suffix=suffix or _("(none)"), hint=hint),
             Location(path),
         )
     data = _read_bytes(Path(path), path, limits)

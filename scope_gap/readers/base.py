@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import NoReturn
 
 from ..errors import BadTableError, Location
+from ..i18n import _, format_number
 
 
 @dataclass
@@ -99,7 +100,9 @@ def limits_from_env(environ: Mapping[str, str] | None = None, **overrides: int) 
             continue
         if not raw.isdigit() or int(raw) < 1:
             raise BadTableError(
-                f"{variable}={environ[variable]!r} must be a whole number of at least 1"
+                _("{setting} must be a whole number of at least 1").format(
+                    setting=f"{variable}={environ[variable]!r}"
+                )
             )
         values[name] = int(raw)
     values.update(overrides)
@@ -111,7 +114,9 @@ def over_limit(
 ) -> NoReturn:
     """Refuse an input that breaks a limit, saying which one and how to raise it."""
     raise BadTableError(
-        f"{what}, more than the limit of {limit:,}; if the file is trusted, raise it with "
-        f"the environment variable {ENV[name]}",
+        _(
+            "{what}, more than the limit of {limit}; if the file is trusted, raise it with "
+            "the environment variable {variable}"
+        ).format(what=what, limit=format_number(limit), variable=ENV[name]),
         where or Location(path),
     )

@@ -6,6 +6,7 @@ import csv
 import io
 
 from ..errors import BadTableError, Location
+from ..i18n import _, format_number
 from .base import ENV, Limits, RawTable, is_blank_row, over_limit, sha256_of, trim_header
 
 DELIMITERS = (",", ";", "\t")
@@ -17,17 +18,25 @@ def decode(data: bytes, path: str, encoding: str | None) -> tuple[str, list[str]
         try:
             return data.decode(encoding), []
         except LookupError:
-            raise BadTableError(f"unknown encoding '{encoding}'", Location(path)) from None
+            raise BadTableError(
+                _("unknown encoding '{encoding}'").format(encoding=encoding), Location(path)
+            ) from None
         except UnicodeDecodeError as exc:
             raise BadTableError(
-                f"cannot be read as {encoding}: {exc.reason} at byte {exc.start}", Location(path)
+                _("cannot be read as {encoding}: {reason} at byte {byte}").format(
+                    encoding=encoding, reason=exc.reason, byte=exc.start
+                ),
+                Location(path),
             ) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), []
         except UnicodeDecodeError as exc:
             raise BadTableError(
-                f"starts like UTF-16 but cannot be read as it: {exc.reason}", Location(path)
+                _("starts like UTF-16 but cannot be read as it: {reason}").format(
+                    reason=exc.reason
+                ),
+                Location(path),
             ) from None
     try:
         return data.decode("utf-8-sig"), []
@@ -38,13 +47,17 @@ def decode(data: bytes, path: str, encoding: str | None) -> tuple[str, list[str]
             text = data.decode("cp1252")
         except UnicodeDecodeError:
             raise BadTableError(
-                f"is neither UTF-8 nor Windows-1252 (byte 0x{first_bad} on line {bad_line}); "
-                "name its encoding with --encoding",
+                _(
+                    "is neither UTF-8 nor Windows-1252 (byte 0x{byte} on line {line}); "
+                    "name its encoding with --encoding"
+                ).format(byte=first_bad, line=bad_line),
                 Location(path),
             ) from None
         return text, [
-            f"{path}: not UTF-8 (byte 0x{first_bad} on line {bad_line}); read as Windows-1252 "
-            "(use --encoding to choose another)"
+            _(
+                "{path}: not UTF-8 (byte 0x{byte} on line {line}); read as Windows-1252 "
+                "(use --encoding to choose another)"
+            ).format(path=path, byte=first_bad, line=bad_line)
         ]
 
 
@@ -64,7 +77,9 @@ def read_csv(
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise BadTableError(
-            f"holds a NUL byte on line {line}; is it a CSV file (or UTF-16 without a BOM)?",
+            _(
+                "holds a NUL byte on line {line}; is it a CSV file (or UTF-16 without a BOM)?"
+            ).format(line=line),
             Location(path),
         )
     # strict: a quote left open would otherwise swallow every later line into one cell
@@ -79,13 +94,18 @@ def read_csv(
         for number, record in enumerate(reader, start=1):
             if len(record) > limits.columns:
                 over_limit(
-                    path, f"row {number} has {len(record):,} cells", "columns", limits.columns
+                    path,
+                    _("row {row} has {count} cells").format(
+                        row=number, count=format_number(len(record))
+                    ),
+                    "columns",
+                    limits.columns,
                 )
             first_line = reader.line_num + 1
             if headers is None:
                 if is_blank_row(record):
                     raise BadTableError(
-                        "has no header row (row 1 is blank; the header must be in row 1)",
+                        _("has no header row (row 1 is blank; the header must be in row 1)"),
                         Location(path),
                     )
                 headers = trim_header(record)
@@ -94,7 +114,12 @@ def read_csv(
             if not (record and record[0].strip()) and is_blank_row(record):
                 continue
             if len(cells) == limits.rows:
-                over_limit(path, f"has more than {limits.rows:,} data rows", "rows", limits.rows)
+                over_limit(
+                    path,
+                    _("has more than {count} data rows").format(count=format_number(limits.rows)),
+                    "rows",
+                    limits.rows,
+                )
             cells.append(record)
             rows.append(number)
     except csv.Error as exc:
@@ -102,26 +127,26 @@ def read_csv(
             _csv_problem(str(exc), first_line, number + 1, limits), Location(path)
         ) from None
     if headers is None:
-        raise BadTableError("has no header row (the file is empty)", Location(path))
+        raise BadTableError(_("has no header row (the file is empty)"), Location(path))
     return RawTable(path, sha256_of(data), headers, cells, rows, None, warnings)
 
 
 def _csv_problem(message: str, line: int, row: int, limits: Limits) -> str:
     """What went wrong in the record that starts on `line` (row `row`), in the user's words."""
-    where = f"row {row} (from line {line})"
+    where = _("row {row} (from line {line})").format(row=row, line=line)
     if "field larger than field limit" in message:
-        return (
-            f"{where} has a cell of more than {limits.cell_chars:,} characters, the limit; "
-            f"if the file is trusted, raise it with the environment variable {ENV['cell_chars']}"
-        )
+        return _(
+            "{where} has a cell of more than {count} characters, the limit; "
+            "if the file is trusted, raise it with the environment variable {variable}"
+        ).format(where=where, count=format_number(limits.cell_chars), variable=ENV["cell_chars"])
     if "unexpected end of data" in message:
-        return (
-            f'{where}: a quoted cell is never closed (a " opens it and no " ends it before '
+        return _(
+            '{where}: a quoted cell is never closed (a " opens it and no " ends it before '
             'the end of the file); close the quote or double a quote meant as text ("")'
-        )
+        ).format(where=where)
     if "expected after" in message:
-        return (
-            f"{where}: text follows the closing quote of a quoted cell; a quote inside a "
+        return _(
+            "{where}: text follows the closing quote of a quoted cell; a quote inside a "
             'quoted cell must be doubled ("")'
-        )
-    return f"cannot be parsed as CSV in {where}: {message}"
+        ).format(where=where)
+    return _("cannot be parsed as CSV in {where}: {message}").format(where=where, message=message)

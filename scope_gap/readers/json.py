@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from ..errors import BadTableError, Location
+from ..i18n import _, format_number
 from .base import Limits, RawTable, is_blank_row, over_limit, sha256_of
 
 
@@ -23,7 +24,12 @@ def value_text(value: Any) -> str:
 
 def _table(objects: list[tuple[int, dict]], data: bytes, path: str, limits: Limits) -> RawTable:
     if len(objects) > limits.rows:
-        over_limit(path, f"has {len(objects):,} objects", "rows", limits.rows)
+        over_limit(
+            path,
+            _("has {count} objects").format(count=format_number(len(objects))),
+            "rows",
+            limits.rows,
+        )
     headers: dict[str, None] = {}
     for number, obj in objects:
         for key in obj:
@@ -31,7 +37,9 @@ def _table(objects: list[tuple[int, dict]], data: bytes, path: str, limits: Limi
         if len(headers) > limits.columns:
             over_limit(
                 path,
-                f"names more than {limits.columns:,} different keys (by object {number})",
+                _("names more than {count} different keys (by object {number})").format(
+                    count=format_number(limits.columns), number=number
+                ),
                 "columns",
                 limits.columns,
             )
@@ -44,7 +52,7 @@ def _table(objects: list[tuple[int, dict]], data: bytes, path: str, limits: Limi
         cells.append(texts)
         rows.append(number)
     if not names:
-        raise BadTableError("has no header row (no object has any key)", Location(path))
+        raise BadTableError(_("has no header row (no object has any key)"), Location(path))
     return RawTable(path, sha256_of(data), [n.strip() for n in names], cells, rows)
 
 
@@ -53,7 +61,8 @@ def _text(data: bytes, path: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BadTableError(
-            f"is not UTF-8 ({exc.reason} at byte {exc.start})", Location(path)
+            _("is not UTF-8 ({reason} at byte {byte})").format(reason=exc.reason, byte=exc.start),
+            Location(path),
         ) from None
 
 
@@ -63,21 +72,29 @@ def read_json(data: bytes, path: str, limits: Limits | None = None) -> RawTable:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise BadTableError(
-            f"cannot be parsed as JSON: {exc.msg}", Location(path, exc.lineno, exc.colno)
+            _("cannot be parsed as JSON: {reason}").format(reason=exc.msg),
+            Location(path, exc.lineno, exc.colno),
         ) from None
     except RecursionError:
-        raise BadTableError("cannot be parsed as JSON: nested too deeply", Location(path)) from None
+        raise BadTableError(
+            _("cannot be parsed as JSON: nested too deeply"), Location(path)
+        ) from None
     except ValueError as exc:  # e.g. an integer of more digits than Python converts
-        raise BadTableError(f"cannot be parsed as JSON: {exc}", Location(path)) from None
+        raise BadTableError(
+            _("cannot be parsed as JSON: {reason}").format(reason=exc), Location(path)
+        ) from None
     if not isinstance(value, list):
         raise BadTableError(
-            f"must hold a list of objects, not a JSON {type(value).__name__}", Location(path)
+            _("must hold a list of objects, not a JSON {kind}").format(kind=type(value).__name__),
+            Location(path),
         )
     objects = []
     for number, item in enumerate(value, start=1):
         if not isinstance(item, dict):
             raise BadTableError(
-                f"item {number} is not an object (each incident is an object of column: value)",
+                _(
+                    "item {number} is not an object (each incident is an object of column: value)"
+                ).format(number=number),
                 Location(path),
             )
         objects.append((number, item))
@@ -94,17 +111,18 @@ def read_jsonl(data: bytes, path: str, limits: Limits | None = None) -> RawTable
             item = json.loads(line)
         except json.JSONDecodeError as exc:
             raise BadTableError(
-                f"cannot be parsed as JSON: {exc.msg}", Location(path, number, exc.colno)
+                _("cannot be parsed as JSON: {reason}").format(reason=exc.msg),
+                Location(path, number, exc.colno),
             ) from None
         except RecursionError:
-            raise BadTableError("nested too deeply", Location(path, number)) from None
+            raise BadTableError(_("nested too deeply"), Location(path, number)) from None
         except ValueError as exc:
             raise BadTableError(
-                f"cannot be parsed as JSON: {exc}", Location(path, number)
+                _("cannot be parsed as JSON: {reason}").format(reason=exc), Location(path, number)
             ) from None
         if not isinstance(item, dict):
-            raise BadTableError("is not an object", Location(path, number))
+            raise BadTableError(_("is not an object"), Location(path, number))
         objects.append((number, item))
     if not objects:
-        raise BadTableError("has no header row (no objects)", Location(path))
+        raise BadTableError(_("has no header row (no objects)"), Location(path))
     return _table(objects, data, path, limits or Limits())

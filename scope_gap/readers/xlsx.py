@@ -17,6 +17,7 @@ import zlib
 from typing import Any
 
 from ..errors import BadTableError, Location, did_you_mean
+from ..i18n import _, format_number
 from ..model import normalize_name
 from .base import ENV, MIB, Limits, RawTable, is_blank_row, over_limit, sha256_of, trim_header
 
@@ -57,8 +58,10 @@ def check_archive(data: bytes, path: str, limits: Limits) -> None:
     if data.startswith(_OLE_MAGIC):
         raise _refuse(
             path,
-            "is not an .xlsx workbook: it is an Excel 97-2003 (.xls) or a password-protected "
-            "workbook; save an unprotected copy as an Excel Workbook (.xlsx)",
+            _(
+                "is not an .xlsx workbook: it is an Excel 97-2003 (.xls) or a password-protected "
+                "workbook; save an unprotected copy as an Excel Workbook (.xlsx)"
+            ),
         )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -66,45 +69,72 @@ def check_archive(data: bytes, path: str, limits: Limits) -> None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise _refuse(
             path,
-            "cannot be read as an Excel workbook: it is not a zip archive, as every .xlsx "
-            f"file is ({exc})",
+            _(
+                "cannot be read as an Excel workbook: it is not a zip archive, as every .xlsx "
+                "file is ({reason})"
+            ).format(reason=exc),
         ) from None
     if len(members) > limits.xlsx_parts:
-        over_limit(path, f"holds {len(members):,} parts", "xlsx_parts", limits.xlsx_parts)
+        over_limit(
+            path,
+            _("holds {count} parts").format(count=format_number(len(members))),
+            "xlsx_parts",
+            limits.xlsx_parts,
+        )
     names = {m.filename for m in members}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise _refuse(
             path,
-            "cannot be read as an Excel workbook: it is a zip archive without the "
-            "[Content_Types].xml and xl/ parts of one",
+            _(
+                "cannot be read as an Excel workbook: it is a zip archive without the "
+                "[Content_Types].xml and xl/ parts of one"
+            ),
         )
     total = 0
     for member in members:
         name = member.filename
         if name.startswith(("/", "\\")) or ".." in name.replace("\\", "/").split("/"):
-            raise _refuse(path, f"holds a part named '{name}', outside the workbook; refused")
+            raise _refuse(
+                path,
+                _("holds a part named '{name}', outside the workbook; refused").format(name=name),
+            )
         if name.lower().endswith("vbaproject.bin"):
             raise _refuse(
                 path,
-                "holds macros (a VBA project) although it is named .xlsx; save a copy as an "
-                "Excel Workbook (.xlsx) without macros",
+                _(
+                    "holds macros (a VBA project) although it is named .xlsx; save a copy as an "
+                    "Excel Workbook (.xlsx) without macros"
+                ),
             )
         if member.flag_bits & 0x1:
-            raise _refuse(path, f"has an encrypted part '{name}'; save an unprotected copy")
+            raise _refuse(
+                path,
+                _("has an encrypted part '{name}'; save an unprotected copy").format(name=name),
+            )
         size = member.file_size
         if size > RATIO_GRACE_BYTES and size > limits.xlsx_ratio * max(member.compress_size, 1):
             ratio = size / max(member.compress_size, 1)
             raise _refuse(
                 path,
-                f"part '{name}' inflates {ratio:,.0f} times ({member.compress_size:,} to "
-                f"{size:,} bytes), more than the limit of {limits.xlsx_ratio}; refused as a "
-                f"possible zip bomb (if the file is trusted, raise the limit with the "
-                f"environment variable {ENV['xlsx_ratio']})",
+                _(
+                    "part '{name}' inflates {ratio} times ({compressed} to {size} bytes), more "
+                    "than the limit of {limit}; refused as a possible zip bomb (if the file is "
+                    "trusted, raise the limit with the environment variable {variable})"
+                ).format(
+                    name=name,
+                    ratio=format_number(round(ratio)),
+                    compressed=format_number(member.compress_size),
+                    size=format_number(size),
+                    limit=limits.xlsx_ratio,
+                    variable=ENV["xlsx_ratio"],
+                ),
             )
         if size > limits.xlsx_part_bytes:
             over_limit(
                 path,
-                f"part '{name}' inflates to {size:,} bytes",
+                _("part '{name}' inflates to {size} bytes").format(
+                    name=name, size=format_number(size)
+                ),
                 "xlsx_part_bytes",
                 limits.xlsx_part_bytes,
             )
@@ -112,7 +142,9 @@ def check_archive(data: bytes, path: str, limits: Limits) -> None:
         if total > limits.xlsx_total_bytes:
             over_limit(
                 path,
-                f"its parts inflate to more than {limits.xlsx_total_bytes:,} bytes",
+                _("its parts inflate to more than {size} bytes").format(
+                    size=format_number(limits.xlsx_total_bytes)
+                ),
                 "xlsx_total_bytes",
                 limits.xlsx_total_bytes,
             )
@@ -128,9 +160,11 @@ def _inflate_honestly(data: bytes, member: zipfile.ZipInfo, path: str) -> None:
     try:
         fields = _LOCAL_HEADER.unpack_from(data, offset)
     except struct.error:
-        raise _refuse(path, f"is a damaged zip archive (part '{name}')") from None
+        raise _refuse(
+            path, _("is a damaged zip archive (part '{name}')").format(name=name)
+        ) from None
     if fields[0] != b"PK\x03\x04":
-        raise _refuse(path, f"is a damaged zip archive (part '{name}')")
+        raise _refuse(path, _("is a damaged zip archive (part '{name}')").format(name=name))
     start = offset + _LOCAL_HEADER.size + fields[10] + fields[11]
     raw = memoryview(data)[start : start + member.compress_size]
     if member.compress_type == zipfile.ZIP_STORED:
@@ -150,20 +184,32 @@ def _inflate_honestly(data: bytes, member: zipfile.ZipInfo, path: str) -> None:
                     produced = member.file_size + 1
                     break
         except zlib.error as exc:
-            raise _refuse(path, f"is a damaged zip archive (part '{name}': {exc})") from None
+            raise _refuse(
+                path,
+                _("is a damaged zip archive (part '{name}': {reason})").format(
+                    name=name, reason=exc
+                ),
+            ) from None
     else:
-        raise _refuse(path, f"part '{name}' uses a compression Excel does not write; refused")
+        raise _refuse(
+            path,
+            _("part '{name}' uses a compression Excel does not write; refused").format(name=name),
+        )
     if produced > member.file_size:
         raise _refuse(
             path,
-            f"part '{name}' inflates to more than the {member.file_size:,} bytes it declares; "
-            "refused as a possible zip bomb",
+            _(
+                "part '{name}' inflates to more than the {size} bytes it declares; "
+                "refused as a possible zip bomb"
+            ).format(name=name, size=format_number(member.file_size)),
         )
     if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
         raise _refuse(
             path,
-            f"part '{name}' holds an XML document type declaration, which Excel never writes; "
-            "refused (it can hide an entity-expansion bomb)",
+            _(
+                "part '{name}' holds an XML document type declaration, which Excel never "
+                "writes; refused (it can hide an entity-expansion bomb)"
+            ).format(name=name),
         )
 
 
@@ -171,12 +217,14 @@ def _choose_sheet(workbook: Any, path: str, sheet: str | None) -> tuple[str, lis
     """The sheet to read (default: the first visible worksheet) and any warning about it."""
     names = list(workbook.sheet_names)
     if not names:
-        raise _refuse(path, "has no sheets")
+        raise _refuse(path, _("has no sheets"))
     if sheet is not None:
         if sheet not in names:
             raise _refuse(
                 path,
-                f"has no sheet '{sheet}'{did_you_mean(sheet, names)}; sheets: {', '.join(names)}",
+                _("has no sheet '{sheet}'{hint}; sheets: {sheets}").format(
+                    sheet=sheet, hint=did_you_mean(sheet, names), sheets=", ".join(names)
+                ),
             )
         return sheet, []
     visible = [
@@ -186,11 +234,17 @@ def _choose_sheet(workbook: Any, path: str, sheet: str | None) -> tuple[str, lis
         and str(m.typ).rsplit(".", 1)[-1].lower() == "worksheet"
     ]
     if not visible:
-        return names[0], [f"{path}: no sheet is visible; read '{names[0]}', the first one"]
+        return names[0], [
+            _("{path}: no sheet is visible; read '{sheet}', the first one").format(
+                path=path, sheet=names[0]
+            )
+        ]
     if visible[0] != names[0]:
         return visible[0], [
-            f"{path}: the first sheet '{names[0]}' is hidden; read '{visible[0]}', the first "
-            "visible one (name another with --sheet)"
+            _(
+                "{path}: the first sheet '{hidden}' is hidden; read '{sheet}', the first "
+                "visible one (name another with --sheet)"
+            ).format(path=path, hidden=names[0], sheet=visible[0])
         ]
     return visible[0], []
 
@@ -205,13 +259,17 @@ def read_xlsx(
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own error types for every kind of damage
-        raise _refuse(path, f"cannot be read as an Excel workbook: {exc}") from None
+        raise _refuse(
+            path, _("cannot be read as an Excel workbook: {reason}").format(reason=exc)
+        ) from None
     try:
         sheet, warnings = _choose_sheet(workbook, path, sheet)
     except BadTableError:
         raise
     except Exception as exc:
-        raise _refuse(path, f"cannot be read as an Excel workbook: {exc}") from None
+        raise _refuse(
+            path, _("cannot be read as an Excel workbook: {reason}").format(reason=exc)
+        ) from None
     values: list[list[Any]] = []
     try:
         data_sheet = workbook.get_sheet_by_name(sheet)
@@ -221,18 +279,35 @@ def read_xlsx(
             values.append(pad + record if pad else record)
             if len(values) > limits.rows + 1:
                 over_limit(
-                    path, f"sheet '{sheet}' has more than {limits.rows:,} rows", "rows", limits.rows
+                    path,
+                    _("sheet '{sheet}' has more than {count} rows").format(
+                        sheet=sheet, count=format_number(limits.rows)
+                    ),
+                    "rows",
+                    limits.rows,
                 )
     except BadTableError:
         raise
     except Exception as exc:
-        raise _refuse(path, f"sheet '{sheet}' cannot be read: {exc}") from None
+        raise _refuse(
+            path, _("sheet '{sheet}' cannot be read: {reason}").format(sheet=sheet, reason=exc)
+        ) from None
     if not values or is_blank_row([cell_text(v, False) for v in values[0]]):
-        raise _refuse(path, f"sheet '{sheet}' has no header row (the header must be in row 1)")
+        raise _refuse(
+            path,
+            _("sheet '{sheet}' has no header row (the header must be in row 1)").format(
+                sheet=sheet
+            ),
+        )
     headers = trim_header([cell_text(v, False) for v in values[0]])
     if len(headers) > limits.columns:
         over_limit(
-            path, f"sheet '{sheet}' has {len(headers):,} header cells", "columns", limits.columns
+            path,
+            _("sheet '{sheet}' has {count} header cells").format(
+                sheet=sheet, count=format_number(len(headers))
+            ),
+            "columns",
+            limits.columns,
         )
     date_columns = {i for i, h in enumerate(headers) if normalize_name(h) == "date"}
     cells: list[list[str]] = []
@@ -247,8 +322,12 @@ def read_xlsx(
             if len(text) > limits.cell_chars:
                 over_limit(
                     path,
-                    f"sheet '{sheet}' row {number} column {column + 1} holds {len(text):,} "
-                    "characters",
+                    _("sheet '{sheet}' row {row} column {column} holds {count} characters").format(
+                        sheet=sheet,
+                        row=number,
+                        column=column + 1,
+                        count=format_number(len(text)),
+                    ),
                     "cell_chars",
                     limits.cell_chars,
                 )

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ScopeGapError, did_you_mean
+from ..i18n import _
 
 #: format -> (module, function); modules are imported only when their format is asked for.
 WRITERS: dict[str, tuple[str, str]] = {
@@ -40,7 +41,9 @@ def writer(
 ) -> Callable[[Any, Path], list[str] | None]:
     table = WRITERS if table is None else table
     if fmt not in table:
-        raise OutputError(f"unknown format '{fmt}'{did_you_mean(fmt, table)}")
+        raise OutputError(
+            _("unknown format '{format}'{hint}").format(format=fmt, hint=did_you_mean(fmt, table))
+        )
     module, name = table[fmt]
     return getattr(importlib.import_module(f"{__name__}.{module}"), name)
 
@@ -58,12 +61,18 @@ def atomic_write(
     """Write `target` whole or not at all (temporary file, then rename); never over `protect`."""
     for path in protect:
         if _same_file(target, path) or target.resolve() == path.resolve():
-            raise OutputError(f"{target}: refusing to write a report over an input file")
+            raise OutputError(
+                _("{path}: refusing to write a report over an input file").format(path=target)
+            )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise OutputError(f"{target.parent}: cannot write reports there ({exc.strerror})") from None
+        raise OutputError(
+            _("{path}: cannot write reports there ({reason})").format(
+                path=target.parent, reason=exc.strerror
+            )
+        ) from None
     os.close(handle)
     temp_path = Path(temp)
     with _terminate_as_exit():
@@ -142,7 +151,9 @@ def write_reports(
     for target in targets.values():
         for path in protected:
             if _same_file(target, path) or target.resolve() == path.resolve():
-                raise OutputError(f"{target}: refusing to write a report over an input file")
+                raise OutputError(
+                    _("{path}: refusing to write a report over an input file").format(path=target)
+                )
     written = []
     for fmt, target in targets.items():
 
@@ -156,5 +167,5 @@ def write_reports(
 
         written.append(atomic_write(target, write, protected))
         if progress:
-            progress(f"wrote {target}")
+            progress(_("wrote {path}").format(path=target))
     return written

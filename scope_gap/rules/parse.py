@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import Location, RuleError, RulesError, did_you_mean
+from ..errors import Location, RuleError, RulesError, date_problem, did_you_mean
+from ..i18n import DEFAULT_LANGUAGE, _, language
 from ..model import (
     COLUMNS,
     ENUMS,
@@ -54,6 +55,16 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _mandate_section() -> str:
+    """How messages name the `mandate` mapping of a rule file ("mandate" in English)."""
+    return "mandate" if language() == DEFAULT_LANGUAGE else _("the mandate section")
+
+
+def _period(name: Any) -> str:
+    """How messages name a period of a rule file."""
+    return _("period '{name}'").format(name=name)
+
+
 class _Parser:
     def __init__(self, path: str):
         self.path = path
@@ -71,18 +82,23 @@ class _Parser:
             if key not in allowed:
                 hint = did_you_mean(str(key), allowed)
                 self.error(
-                    f"unknown key '{key}' in {what}{hint}; expected one of: {', '.join(allowed)}",
+                    _("unknown key '{key}' in {what}{hint}; expected one of: {expected}").format(
+                        key=key, what=what, hint=hint, expected=", ".join(allowed)
+                    ),
                     mapping.key_marks[key],
                 )
 
     def text(self, mapping: YMap, key: str, what: str, required: bool = False) -> str | None:
         if key not in mapping or mapping[key] is None:
             if required:
-                self.error(f"{what} needs '{key}'", mapping.mark)
+                self.error(_("{what} needs '{key}'").format(what=what, key=key), mapping.mark)
             return None
         value = mapping[key]
         if isinstance(value, (dict, list)):
-            self.error(f"'{key}' of {what} must be text", mapping.value_marks[key])
+            self.error(
+                _("'{key}' of {what} must be text").format(key=key, what=what),
+                mapping.value_marks[key],
+            )
             return None
         text = plain(value)
         return str(text)
@@ -92,31 +108,34 @@ class _Parser:
     def parse(self, root: Any) -> Mandate | None:
         if not isinstance(root, YMap):
             self.error(
-                "a mandate file must be a mapping with keys mandate, periods and clauses",
+                _("a mandate file must be a mapping with keys mandate, periods and clauses"),
                 getattr(root, "mark", None),
             )
             return None
-        self.check_keys(root, TOP_KEYS, "the file")
+        self.check_keys(root, TOP_KEYS, _("the file"))
         head = root.get("mandate")
         mandate_id = title = None
         extra: dict[str, str | None] = {}
         if not isinstance(head, YMap):
             self.error(
-                "'mandate' must be a mapping with id and title",
+                _("'mandate' must be a mapping with id and title"),
                 root.value_marks.get("mandate", root.mark),
             )
         else:
-            self.check_keys(head, MANDATE_KEYS, "mandate")
-            mandate_id = self.text(head, "id", "mandate", required=True)
+            section = _mandate_section()
+            self.check_keys(head, MANDATE_KEYS, section)
+            mandate_id = self.text(head, "id", section, required=True)
             if mandate_id is not None and not MANDATE_ID.fullmatch(mandate_id):
                 self.error(
-                    f"mandate id '{mandate_id}' is not allowed: it must match "
-                    "[A-Za-z0-9][A-Za-z0-9._-]* (it becomes part of file names)",
+                    _(
+                        "mandate id '{id}' is not allowed: it must match {pattern} "
+                        "(it becomes part of file names)"
+                    ).format(id=mandate_id, pattern="[A-Za-z0-9][A-Za-z0-9._-]*"),
                     head.value_marks["id"],
                 )
-            title = self.text(head, "title", "mandate", required=True)
+            title = self.text(head, "title", section, required=True)
             for key in ("title_fr", "authority", "url"):
-                extra[key] = self.text(head, key, "mandate")
+                extra[key] = self.text(head, key, section)
         if "periods" in root and root["periods"] is not None:
             self.parse_periods(root["periods"], root.value_marks["periods"])
         clauses = self.parse_clauses(
@@ -137,76 +156,88 @@ class _Parser:
 
     def parse_periods(self, periods: Any, where: Location) -> None:
         if not isinstance(periods, YMap):
-            self.error("'periods' must be a mapping of names to {start, end, label}", where)
+            self.error(_("'periods' must be a mapping of names to {start, end, label}"), where)
             return
         for name, spec in periods.items():
             at = periods.value_marks[name]
             self.broken_periods.add(str(name))
             if not isinstance(spec, YMap):
-                self.error(f"period '{name}' must be a mapping with start and end", at)
+                self.error(
+                    _("period '{name}' must be a mapping with start and end").format(name=name), at
+                )
                 continue
-            self.check_keys(spec, PERIOD_KEYS, f"period '{name}'")
+            self.check_keys(spec, PERIOD_KEYS, _period(name))
             bounds = []
             for key in ("start", "end"):
                 if key not in spec:
-                    self.error(f"period '{name}' needs '{key}'", spec.mark)
+                    self.error(
+                        _("period '{name}' needs '{key}'").format(name=name, key=key), spec.mark
+                    )
                     continue
                 try:
                     interval = date_value_interval(spec[key])
                 except DateFormatError as exc:
-                    self.error(f"period '{name}': {key} {exc}", spec.value_marks[key])
+                    self.error(
+                        _("period '{name}': {key} {problem}").format(
+                            name=name, key=key, problem=date_problem(exc)
+                        ),
+                        spec.value_marks[key],
+                    )
                     continue
                 bounds.append(interval.start if key == "start" else interval.end)
             if len(bounds) != 2:
                 continue
             if bounds[1] < bounds[0]:
-                self.error(f"period '{name}' ends before it starts", spec.mark)
+                self.error(_("period '{name}' ends before it starts").format(name=name), spec.mark)
                 continue
             self.broken_periods.discard(str(name))
             self.periods[str(name)] = Period(
                 name=str(name),
                 start=bounds[0],
                 end=bounds[1],
-                label=self.text(spec, "label", f"period '{name}'"),
-                label_fr=self.text(spec, "label_fr", f"period '{name}'"),
+                label=self.text(spec, "label", _period(name)),
+                label_fr=self.text(spec, "label_fr", _period(name)),
             )
 
     def parse_clauses(self, clauses: Any, where: Location) -> list[Clause]:
         if not isinstance(clauses, YList) or not clauses:
-            self.error("'clauses' must be a non-empty list of clauses", where)
+            self.error(_("'clauses' must be a non-empty list of clauses"), where)
             return []
         out: list[Clause] = []
         seen: dict[str, Location] = {}
         for spec, at in zip(clauses, clauses.item_marks, strict=True):
             if not isinstance(spec, YMap):
-                self.error("a clause must be a mapping with id and when", at)
+                self.error(_("a clause must be a mapping with id and when"), at)
                 continue
-            self.check_keys(spec, CLAUSE_KEYS, "a clause")
-            clause_id = self.text(spec, "id", "a clause", required=True)
+            a_clause = _("a clause")
+            self.check_keys(spec, CLAUSE_KEYS, a_clause)
+            clause_id = self.text(spec, "id", a_clause, required=True)
             if clause_id is not None:
                 if clause_id in seen:
                     self.error(
-                        f"clause id '{clause_id}' is used twice "
-                        f"(first on line {seen[clause_id].line})",
+                        _("clause id '{id}' is used twice (first on line {line})").format(
+                            id=clause_id, line=seen[clause_id].line
+                        ),
                         spec.value_marks["id"],
                     )
                 else:
                     seen[clause_id] = spec.value_marks["id"]
             coverage = Coverage.EXAMINED
-            raw_coverage = self.text(spec, "coverage", "a clause")
+            raw_coverage = self.text(spec, "coverage", a_clause)
             if raw_coverage is not None:
                 choices = [c.value for c in Coverage]
                 if raw_coverage.strip().lower() in choices:
                     coverage = Coverage(raw_coverage.strip().lower())
                 else:
                     self.error(
-                        f"unknown coverage '{raw_coverage}'{did_you_mean(raw_coverage, choices)}; "
-                        "expected examined or context",
+                        _(
+                            "unknown coverage '{coverage}'{hint}; expected examined or context"
+                        ).format(coverage=raw_coverage, hint=did_you_mean(raw_coverage, choices)),
                         spec.value_marks["coverage"],
                     )
             when = None
             if "when" not in spec:
-                self.error(f"clause '{clause_id}' needs 'when'", spec.mark)
+                self.error(_("clause '{id}' needs 'when'").format(id=clause_id), spec.mark)
             else:
                 when = self.parse_node(spec["when"], spec.value_marks["when"], 0)
             if clause_id is not None and when is not None:
@@ -214,9 +245,9 @@ class _Parser:
                     Clause(
                         id=clause_id,
                         when=when,
-                        ref=self.text(spec, "ref", "a clause"),
-                        text=self.text(spec, "text", "a clause"),
-                        text_fr=self.text(spec, "text_fr", "a clause"),
+                        ref=self.text(spec, "ref", a_clause),
+                        text=self.text(spec, "text", a_clause),
+                        text_fr=self.text(spec, "text_fr", a_clause),
                         coverage=coverage,
                         line=at.line,
                     )
@@ -227,18 +258,21 @@ class _Parser:
 
     def parse_node(self, spec: Any, at: Location, depth: int) -> Node | None:
         if depth > MAX_DEPTH:
-            self.error(f"conditions are nested more than {MAX_DEPTH} deep", at)
+            self.error(
+                _("conditions are nested more than {depth} deep").format(depth=MAX_DEPTH), at
+            )
             return None
         if not isinstance(spec, YMap):
-            self.error("a condition must be a mapping: {field: F, OP: VALUE} or all/any/not", at)
+            self.error(_("a condition must be a mapping: {field: F, OP: VALUE} or all/any/not"), at)
             return None
         combinators = [k for k in spec if k in COMBINATORS]
         if combinators:
             if len(spec) > 1:
                 others = [k for k in spec if k != combinators[0]]
                 self.error(
-                    f"'{combinators[0]}' must stand alone in its mapping (found also: "
-                    f"{', '.join(map(str, others))})",
+                    _(
+                        "'{combinator}' must stand alone in its mapping (found also: {others})"
+                    ).format(combinator=combinators[0], others=", ".join(map(str, others))),
                     spec.key_marks[others[0]],
                 )
                 return None
@@ -248,7 +282,12 @@ class _Parser:
                 part = self.parse_node(value, value_at, depth + 1)
                 return Not(part) if part is not None else None
             if not isinstance(value, YList) or not value:
-                self.error(f"'{key}' must be a non-empty list of conditions", value_at)
+                self.error(
+                    _("'{combinator}' must be a non-empty list of conditions").format(
+                        combinator=key
+                    ),
+                    value_at,
+                )
                 return None
             parts = [
                 self.parse_node(v, m, depth + 1)
@@ -266,12 +305,14 @@ class _Parser:
             if key not in OPERATORS and key not in LEAF_EXTRA_KEYS:
                 hint = did_you_mean(str(key), OPERATORS + LEAF_EXTRA_KEYS + COMBINATORS)
                 self.error(
-                    f"unknown operator '{key}'{hint}; expected one of: {', '.join(OPERATORS)}",
+                    _("unknown operator '{operator}'{hint}; expected one of: {expected}").format(
+                        operator=key, hint=hint, expected=", ".join(OPERATORS)
+                    ),
                     spec.key_marks[key],
                 )
                 ok = False
         if "field" not in spec:
-            self.error("a condition needs 'field' (or all/any/not)", spec.mark)
+            self.error(_("a condition needs 'field' (or all/any/not)"), spec.mark)
             return None
         raw_field = spec["field"]
         field_at = spec.value_marks["field"]
@@ -279,22 +320,30 @@ class _Parser:
         if field not in COLUMNS:
             hint = did_you_mean(str(raw_field), COLUMNS)
             self.error(
-                f"unknown field '{raw_field}'{hint}; expected one of: {', '.join(COLUMNS)}",
+                _("unknown field '{field}'{hint}; expected one of: {expected}").format(
+                    field=raw_field, hint=hint, expected=", ".join(COLUMNS)
+                ),
                 field_at,
             )
             return None
         if not ops:
             if ok:
                 self.error(
-                    f"the condition on '{field}' has no operator; expected one of: "
-                    f"{', '.join(DATE_OPERATORS if field == 'date' else TEXT_OPERATORS)}",
+                    _(
+                        "the condition on '{field}' has no operator; expected one of: {expected}"
+                    ).format(
+                        field=field,
+                        expected=", ".join(DATE_OPERATORS if field == "date" else TEXT_OPERATORS),
+                    ),
                     spec.mark,
                 )
             return None
         if len(ops) > 1:
             self.error(
-                f"the condition on '{field}' has {len(ops)} operators ({', '.join(ops)}); "
-                "give one per condition and combine them with all/any",
+                _(
+                    "the condition on '{field}' has {count} operators ({operators}); "
+                    "give one per condition and combine them with all/any"
+                ).format(field=field, count=len(ops), operators=", ".join(ops)),
                 spec.key_marks[ops[1]],
             )
             return None
@@ -304,16 +353,17 @@ class _Parser:
         allowed = DATE_OPERATORS if field == "date" else TEXT_OPERATORS
         if op not in allowed:
             self.error(
-                f"operator '{op}' does not apply to '{field}'; "
-                f"expected one of: {', '.join(allowed)}",
+                _(
+                    "operator '{operator}' does not apply to '{field}'; expected one of: {expected}"
+                ).format(operator=op, field=field, expected=", ".join(allowed)),
                 spec.key_marks[op],
             )
             return None
         value = self.parse_value(field, op, spec[op], spec.value_marks[op])
         if value is None:
             return None
-        gap = self.text(spec, "gap", "a condition")
-        gap_fr = self.text(spec, "gap_fr", "a condition")
+        gap = self.text(spec, "gap", _("a condition"))
+        gap_fr = self.text(spec, "gap_fr", _("a condition"))
         return Leaf(
             field=field,
             op=op,
@@ -328,12 +378,17 @@ class _Parser:
     def parse_value(self, field: str, op: str, value: Any, at: Location) -> Any:
         if op == "missing":
             if not isinstance(value, bool):
-                self.error(f"'missing' takes true or false, not {plain(value)!r}", at)
+                self.error(
+                    _("'missing' takes true or false, not {value}").format(
+                        value=repr(plain(value))
+                    ),
+                    at,
+                )
                 return None
             return value
         if op in ("equals", "matches"):
             if isinstance(value, (dict, list)) or value is None:
-                self.error(f"'{op}' takes one value", at)
+                self.error(_("'{operator}' takes one value").format(operator=op), at)
                 return None
             if op == "matches":
                 return self.parse_pattern(str(value), at)
@@ -341,12 +396,19 @@ class _Parser:
         if op in ("in", "not_in"):
             items = value if isinstance(value, YList) else None
             if items is None or not items:
-                self.error(f"'{op}' takes a non-empty list of values, like [a, b]", at)
+                self.error(
+                    _("'{operator}' takes a non-empty list of values, like [a, b]").format(
+                        operator=op
+                    ),
+                    at,
+                )
                 return None
             out = []
             for item, item_at in zip(items, items.item_marks, strict=True):
                 if isinstance(item, (dict, list)) or item is None:
-                    self.error(f"'{op}' values must be plain values", item_at)
+                    self.error(
+                        _("'{operator}' values must be plain values").format(operator=op), item_at
+                    )
                     return None
                 one = self.enum_value(field, item, item_at)
                 if one is None:
@@ -361,8 +423,10 @@ class _Parser:
         # SPEC: a rule may not name `unknown` as a value (on any field); it uses `missing`
         if key == UNKNOWN:
             self.error(
-                f"a rule may not name '{text}' as a value of {field}; use {{field: {field}, "
-                "missing: true} for a value that is not known",
+                _(
+                    "a rule may not name '{value}' as a value of {field}; use "
+                    "{{field: {field}, missing: true}} for a value that is not known"
+                ).format(value=text, field=field),
                 at,
             )
             return None
@@ -371,8 +435,12 @@ class _Parser:
         allowed = [v for v in ENUMS[field] if v != UNKNOWN]
         if key not in allowed:
             self.error(
-                f"'{text}' is not a value of {field}{did_you_mean(key, allowed)}; "
-                f"expected one of: {', '.join(allowed)}",
+                _("'{value}' is not a value of {field}{hint}; expected one of: {expected}").format(
+                    value=text,
+                    field=field,
+                    hint=did_you_mean(key, allowed),
+                    expected=", ".join(allowed),
+                ),
                 at,
             )
             return None
@@ -382,15 +450,27 @@ class _Parser:
         try:
             compile_pattern(pattern)
         except ValueError as exc:
-            self.error(f"'matches' pattern '{pattern}' cannot be used: {exc}", at)
+            self.error(
+                _("'matches' pattern '{pattern}' cannot be used: {reason}").format(
+                    pattern=pattern, reason=exc
+                ),
+                at,
+            )
             return None
         return pattern
 
     def parse_ranges(self, op: str, value: Any, at: Location) -> tuple[RangeRef, ...] | None:
         single_date_ok = op in ("before", "after")
         expected = (
-            "a period name, a list of period names and [start, end] pairs, or one [start, end] pair"
-            + (", or one date" if single_date_ok else "")
+            _(
+                "a period name, a list of period names and [start, end] pairs, "
+                "or one [start, end] pair, or one date"
+            )
+            if single_date_ok
+            else _(
+                "a period name, a list of period names and [start, end] pairs, "
+                "or one [start, end] pair"
+            )
         )
         if isinstance(value, str) and value in self.periods:
             return (self.period_ref(value),)
@@ -399,7 +479,9 @@ class _Parser:
             return None
         if isinstance(value, (str, dt.date, int)) and not isinstance(value, bool):
             if not single_date_ok:
-                self.error(f"'{op}' takes {expected}", at)
+                self.error(
+                    _("'{operator}' takes {expected}").format(operator=op, expected=expected), at
+                )
                 return None
             try:
                 interval = date_value_interval(value)
@@ -407,11 +489,15 @@ class _Parser:
                 if isinstance(value, str):
                     self.unknown_period(value, at)
                     return None
-                self.error(f"'{op}' takes {expected}", at)
+                self.error(
+                    _("'{operator}' takes {expected}").format(operator=op, expected=expected), at
+                )
                 return None
             return (RangeRef(interval.start, interval.end, source=plain(value)),)
         if not isinstance(value, YList) or not value:
-            self.error(f"'{op}' takes {expected}", at)
+            self.error(
+                _("'{operator}' takes {expected}").format(operator=op, expected=expected), at
+            )
             return None
         if len(value) == 2 and all(self.is_date_like(v) for v in value):
             pair = self.pair(value, at)
@@ -430,7 +516,10 @@ class _Parser:
                 return None
             else:
                 self.error(
-                    f"{plain(item)!r} is neither a period name nor a [start, end] pair", item_at
+                    _("{value} is neither a period name nor a [start, end] pair").format(
+                        value=repr(plain(item))
+                    ),
+                    item_at,
                 )
                 return None
         return tuple(out)
@@ -450,16 +539,25 @@ class _Parser:
 
     def pair(self, items: YList, at: Location) -> RangeRef | None:
         if len(items) != 2:
-            self.error(f"a range must be a [start, end] pair, not {len(items)} values", at)
+            self.error(
+                _("a range must be a [start, end] pair, not {count} values").format(
+                    count=len(items)
+                ),
+                at,
+            )
             return None
         try:
             start = date_value_interval(items[0]).start
             end = date_value_interval(items[1]).end
         except DateFormatError as exc:
-            self.error(f"a range's dates must be dates: {exc}", at)
+            self.error(
+                _("a range's dates must be dates: {problem}").format(problem=date_problem(exc)), at
+            )
             return None
         if end < start:
-            self.error(f"the range {plain(list(items))} ends before it starts", at)
+            self.error(
+                _("the range {range} ends before it starts").format(range=plain(list(items))), at
+            )
             return None
         return RangeRef(start, end, source=plain(list(items)))
 
@@ -470,11 +568,16 @@ class _Parser:
     def unknown_period(self, name: str, at: Location) -> None:
         if name in self.broken_periods:
             if not self.errors:  # cannot happen: a broken period was reported; stay loud
-                self.error(f"period '{name}' cannot be used", at)
+                self.error(_("period '{name}' cannot be used").format(name=name), at)
             return
         hint = did_you_mean(name, self.periods)
-        known = ", ".join(self.periods) or "none are defined"
-        self.error(f"unknown period '{name}'{hint}; periods: {known}", at)
+        known = ", ".join(self.periods) or _("none are defined")
+        self.error(
+            _("unknown period '{name}'{hint}; periods: {known}").format(
+                name=name, hint=hint, known=known
+            ),
+            at,
+        )
 
 
 def parse_mandate_text(text: str, path: str) -> tuple[Mandate | None, list[RuleError]]:
@@ -482,7 +585,7 @@ def parse_mandate_text(text: str, path: str) -> tuple[Mandate | None, list[RuleE
     parser = _Parser(path)
     root = load_yaml(text, path, parser.errors)
     if root is None and not parser.errors:
-        parser.error("the file is empty; expected keys mandate, periods and clauses", None)
+        parser.error(_("the file is empty; expected keys mandate, periods and clauses"), None)
     if parser.errors:
         return None, parser.errors
     mandate = parser.parse(root)
@@ -497,14 +600,20 @@ def read_mandate(
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        return None, [RuleError(f"cannot read the file: {exc.strerror}", Location(name))]
+        return None, [
+            RuleError(
+                _("cannot read the file: {reason}").format(reason=exc.strerror), Location(name)
+            )
+        ]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, [
-            RuleError("the file is not UTF-8 text (save it as UTF-8)", Location(name, line, column))
+            RuleError(
+                _("the file is not UTF-8 text (save it as UTF-8)"), Location(name, line, column)
+            )
         ]
     mandate, errors = parse_mandate_text(text, name)
     if mandate is not None:

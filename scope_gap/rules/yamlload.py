@@ -7,6 +7,7 @@ from typing import Any
 import yaml
 
 from ..errors import Location, RuleError
+from ..i18n import _
 
 
 class YMap(dict):
@@ -39,17 +40,19 @@ class _StrictLoader(yaml.SafeLoader):
             raise yaml.composer.ComposerError(
                 None,
                 None,
-                f"the file is nested more than {MAX_YAML_DEPTH} levels deep here "
-                "(conditions may nest at most 64 levels)",
+                _(
+                    "the file is nested more than {depth} levels deep here "
+                    "(conditions may nest at most {conditions} levels)"
+                ).format(depth=MAX_YAML_DEPTH, conditions=64),
                 event.start_mark,
             )
         if isinstance(event, yaml.AliasEvent):
             raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in rule files", event.start_mark
+                None, None, _("aliases (*name) are not allowed in rule files"), event.start_mark
             )
         if getattr(event, "anchor", None):
             raise yaml.composer.ComposerError(
-                None, None, "anchors (&name) are not allowed in rule files", event.start_mark
+                None, None, _("anchors (&name) are not allowed in rule files"), event.start_mark
             )
         self.depth += nests
         try:
@@ -81,16 +84,18 @@ def load_yaml(text: str, path: str, errors: list[RuleError]) -> Any:
         errors.append(_reader_error(text, path, exc))
         return None
     except yaml.MarkedYAMLError as exc:
-        problem = exc.problem or "cannot parse YAML"
+        problem = exc.problem or _("cannot parse YAML")
         if exc.context:
             problem = f"{problem} ({exc.context})"
         errors.append(RuleError(problem, mark_of(path, exc.problem_mark or exc.context_mark)))
         return None
     except yaml.YAMLError as exc:
-        errors.append(RuleError(f"cannot parse YAML: {exc}", Location(path)))
+        errors.append(
+            RuleError(_("cannot parse YAML: {reason}").format(reason=exc), Location(path))
+        )
         return None
     except RecursionError:
-        errors.append(RuleError("nesting is too deep to read", Location(path)))
+        errors.append(RuleError(_("nesting is too deep to read"), Location(path)))
         return None
     finally:
         loader.dispose()
@@ -99,7 +104,7 @@ def load_yaml(text: str, path: str, errors: list[RuleError]) -> Any:
     try:
         return _convert(root, path, loader, errors)
     except RecursionError:
-        errors.append(RuleError("nesting is too deep to read", Location(path)))
+        errors.append(RuleError(_("nesting is too deep to read"), Location(path)))
         return None
 
 
@@ -109,7 +114,9 @@ def _reader_error(text: str, path: str, exc: yaml.reader.ReaderError) -> RuleErr
     line = before.count("\n") + 1
     column = exc.position - (before.rfind("\n") + 1) + 1
     return RuleError(
-        f"the character U+{exc.character:04X} is not allowed in a YAML file (remove it)",
+        _("the character {character} is not allowed in a YAML file (remove it)").format(
+            character=f"U+{exc.character:04X}"
+        ),
         Location(path, line, column),
     )
 
@@ -125,12 +132,17 @@ def _convert(node: yaml.Node, path: str, loader: yaml.SafeLoader, errors: list[R
             try:
                 hash(key)
             except TypeError:
-                errors.append(RuleError("a mapping key must be a plain value", key_mark))
+                errors.append(RuleError(_("a mapping key must be a plain value"), key_mark))
                 continue
             if key in out:
                 first = out.key_marks[key]
                 errors.append(
-                    RuleError(f"key '{key}' is given twice (first on line {first.line})", key_mark)
+                    RuleError(
+                        _("key '{key}' is given twice (first on line {line})").format(
+                            key=key, line=first.line
+                        ),
+                        key_mark,
+                    )
                 )
                 continue
             out[key] = _convert(value_node, path, loader, errors)
@@ -150,6 +162,9 @@ def _convert(node: yaml.Node, path: str, loader: yaml.SafeLoader, errors: list[R
     except (yaml.YAMLError, ValueError, TypeError) as exc:
         text = node.value if isinstance(node.value, str) else ""
         errors.append(
-            RuleError(f"cannot read value '{text}': {exc}", mark_of(path, node.start_mark))
+            RuleError(
+                _("cannot read value '{value}': {reason}").format(value=text, reason=exc),
+                mark_of(path, node.start_mark),
+            )
         )
         return text
