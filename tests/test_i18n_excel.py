@@ -188,6 +188,31 @@ def test_the_english_workbook_keeps_its_english_names(tmp_path):
     assert wb.properties.language is None
 
 
+def test_french_cells_keep_text_as_typed_dates_as_dates_and_links(tmp_path):
+    header = ["id", "title", "date", "level", "event_type", "sources", "title_fr"]
+    rows = [
+        ["X1", "t", "2021-09-20", "municipal", "general_election", "=1+1", "=HYPERLINK(1)"],
+        ["X2", "u", "2021-09", "municipal", "general_election",
+         "Le Devoir\nhttps://example.org/a?b=1", ""],
+    ]  # fmt: skip
+    analysis = scope_gap.analyze(write_table(tmp_path / "in.csv", rows, header))
+    with use_language("fr"):
+        write_xlsx(analysis, tmp_path / "r.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "r.xlsx")["Hors mandat"]
+    names = header_row(ws)
+    x1, x2 = (dict(zip(names, row, strict=True)) for row in ws.iter_rows(min_row=2))
+    assert x1["Titre"].value == "=HYPERLINK(1)" and x1["Titre"].quotePrefix
+    assert x1["Sources"].value == "=1+1" and x1["Sources"].data_type == "s"
+    assert x1["Date"].is_date and x1["Date"].number_format == "yyyy-mm-dd"
+    assert x2["Titre"].value == "u"  # no title_fr: the title as given
+    assert (x2["Date"].value, x2["Date"].data_type) == ("2021-09", "s")
+    assert x2["Sources"].hyperlink.target == "https://example.org/a?b=1"
+    with zipfile.ZipFile(tmp_path / "r.xlsx") as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                assert b"<f>" not in archive.read(name) and b"<f " not in archive.read(name)
+
+
 # --- warnings and errors -----------------------------------------------------------------
 
 
