@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 from collections import Counter
@@ -26,6 +27,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..engine import rule_text
+from ..i18n import N_, _, format_date, format_number, language, localized, ngettext
 from ..model import (
     DISPLAY_NAMES,
     ENUMS,
@@ -48,6 +50,8 @@ CHART_STATUSES = (
     Status.INDETERMINATE.value,
 )
 LINK_SCHEMES = ("http", "https", "mailto")
+#: how the mandate table writes a clause's coverage (the rule file's words, in English)
+COVERAGE_LABELS = {Coverage.EXAMINED.value: N_("examined"), Coverage.CONTEXT.value: N_("context")}
 #: Shown under "More" for each incident: the contract's other columns (the rest are extras).
 DETAIL_COLUMNS = ["jurisdiction", "event", "actor", "tactic", "target", "summary", "notes"]
 
@@ -129,16 +133,33 @@ def _finalize(value: Any) -> Any:
     return clean_text(value)
 
 
+def number(value: Any) -> str:
+    """A count as a person reads it: as Python prints it in English (no separator, as the page
+    always showed it), with the French separators in French."""
+    if language() == "en" or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    return format_number(value)
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    return Environment(
+    """The Jinja2 environment of the pages. It is cached: `_` and `ngettext` look the language
+    up at each call, so one environment serves every language."""
+    env = Environment(
         loader=PackageLoader("scope_gap.reports", "templates"),
         autoescape=True,
         finalize=_finalize,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_callables(gettext=_, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
+    # data passed into a message as a placeholder is cleaned like any other output
+    env.filters["clean"] = clean_text
+    env.filters["num"] = number
+    env.filters["thousands"] = format_number
+    return env
 
 
 def script_hash(script: str) -> str:
@@ -150,7 +171,19 @@ def script_hash(script: str) -> str:
 
 
 def _label(key: str) -> str:
-    return DISPLAY_NAMES.get(key, key)
+    """A contract column's header in the current language (other keys as given)."""
+    name = DISPLAY_NAMES.get(key)
+    return _(name) if name is not None else key
+
+
+def _status_label(code: str) -> str:
+    """A status as people read it, in the current language."""
+    label = STATUS_LABELS.get(code)
+    return _(label) if label is not None else code
+
+
+def status_labels() -> dict[str, str]:
+    return {code: _status_label(code) for code in STATUS_LABELS}
 
 
 def _enum_text(value: str) -> str:
@@ -180,9 +213,11 @@ def _unknown_fields(analysis: Any, ids: set[str]) -> dict[str, list[str]]:
         field = condition.split(" ", 1)[0]
         name = _label(field).lower()
         if value.strip() in ("", UNKNOWN):
-            text = f"{name}: not known"
+            text = _("{name}: not known").format(name=name)
         else:
-            text = f"{name}: {value} is not precise enough to decide"
+            text = _("{name}: {value} is not precise enough to decide").format(
+                name=name, value=value
+            )
         items = out.setdefault(incident, [])
         if text not in items:
             items.append(text)
@@ -200,11 +235,11 @@ def _incident_row(record: dict[str, Any], extras: list[tuple[str, str]]) -> dict
         "level": level,
         "event_type": _enum_text(fields.get("event_type", "")),
         "status": record["status"],
-        "status_label": STATUS_LABELS[record["status"]],
+        "status_label": _status_label(record["status"]),
         "reasons": record["reasons"],
         "covered_by": record["covered_by"],
         "gaps": record["gaps"],
-        "evidence": _enum_text(fields.get("evidence", "")) or "not given",
+        "evidence": _enum_text(fields.get("evidence", "")) or _("not given"),
         "sources": [source_pieces(s) for s in split_sources(clean_text(fields.get("sources", "")))],
         "details": _details(fields, extras),
         "origin": origin_text(record["origin"]),
@@ -231,7 +266,9 @@ def context(analysis: Any) -> dict[str, Any]:
     extras = [
         (key, name)
         for key, name in zip(
-            extras_keys, header_names(extras_keys, list(DISPLAY_NAMES.values())), strict=True
+            extras_keys,
+            header_names(extras_keys, [_label(key) for key in DISPLAY_NAMES]),
+            strict=True,
         )
         if key not in DETAIL_COLUMNS and key not in ("evidence", "sources")
     ]
@@ -265,7 +302,7 @@ def context(analysis: Any) -> dict[str, Any]:
         groups.setdefault(tuple(row["gaps"]), []).append(row)
     gap_groups = [
         {
-            "gaps": list(gaps) or ["No gap recorded"],
+            "gaps": list(gaps) or [_("No gap recorded")],
             "total": group_totals[gaps],
             "rows": groups.get(gaps, []),
         }
@@ -287,7 +324,7 @@ def context(analysis: Any) -> dict[str, Any]:
         )
 
     level_rows = []
-    _, by_level_top = _bar_rows(
+    _top, by_level_top = _bar_rows(
         {level: sum(counts.values()) for level, counts in summary["by_level"].items()}
     )
     for (level, counts), bar in zip(summary["by_level"].items(), by_level_top, strict=True):
@@ -305,13 +342,13 @@ def context(analysis: Any) -> dict[str, Any]:
                 "level": level,
                 "total": sum(counts.values()),
                 "segments": segments,
-                "parts": [(STATUS_LABELS[s], counts.get(s, 0)) for s in CHART_STATUSES],
+                "parts": [(_status_label(s), counts.get(s, 0)) for s in CHART_STATUSES],
             }
         )
 
     valid = summary["total"] - summary["invalid"]
     status_counts = [
-        (code, STATUS_LABELS[code], summary[code], _share(summary[code], valid))
+        (code, _status_label(code), summary[code], _share(summary[code], valid))
         for code in CHART_STATUSES
     ]
     evidence = Counter((r["fields"].get("evidence", "") or UNKNOWN) for r in analysis.incidents)
@@ -326,8 +363,8 @@ def context(analysis: Any) -> dict[str, Any]:
         {
             "id": clause.id,
             "ref": clause.ref or "",
-            "coverage": clause.coverage.value,
-            "text": clause.text or "",
+            "coverage": _(COVERAGE_LABELS.get(clause.coverage.value, clause.coverage.value)),
+            "text": localized(clause, "text") or "",
             "rule": rule_text(clause.when),
         }
         for clause in mandate.clauses
@@ -335,9 +372,9 @@ def context(analysis: Any) -> dict[str, Any]:
     periods = [
         {
             "name": name,
-            "label": period.label or "",
-            "start": dt.date.fromordinal(period.start).isoformat(),
-            "end": dt.date.fromordinal(period.end).isoformat(),
+            "label": localized(period, "label") or "",
+            "start": format_date(dt.date.fromordinal(period.start)),
+            "end": format_date(dt.date.fromordinal(period.end)),
         }
         for name, period in mandate.periods.items()
     ]
@@ -352,7 +389,7 @@ def context(analysis: Any) -> dict[str, Any]:
         "sentence": analysis.sentence(),
         "mandate": {
             "id": mandate.id,
-            "title": mandate.title,
+            "title": localized(mandate, "title"),
             "authority": mandate.authority or "",
             "url": mandate.url or "",
             "href": link_target(mandate.url or ""),
@@ -362,16 +399,17 @@ def context(analysis: Any) -> dict[str, Any]:
         "summary": summary,
         "valid": valid,
         "status_counts": status_counts,
-        "status_labels": STATUS_LABELS,
+        "lang": language(),
+        "status_labels": status_labels(),
         "gap_bars": _bar_rows(summary["by_gap"])[1],
         "level_rows": level_rows,
-        "chart_statuses": [(s, STATUS_LABELS[s]) for s in CHART_STATUSES],
+        "chart_statuses": [(s, _status_label(s)) for s in CHART_STATUSES],
         "gap_groups": gap_groups,
         "gap_total": totals["gap"],
         "gap_listed": len(lists["gap"]),
         "gap_options": list(summary["by_gap"]),
         "level_options": levels_present,
-        "status_options": [(s, STATUS_LABELS[s]) for s in statuses_present],
+        "status_options": [(s, _status_label(s)) for s in statuses_present],
         "indeterminate": rows(lists["indeterminate"]),
         "indeterminate_total": totals["indeterminate"],
         "in_scope": rows(lists["in_scope"]),
@@ -397,25 +435,61 @@ def context(analysis: Any) -> dict[str, Any]:
 def render_html(analysis: Any) -> tuple[str, list[str]]:
     """The page's text and the warnings about what it had to leave out."""
     env = environment()
-    script = env.get_template("report.js").render()
+    # the script carries one translated text: the hash is of the script as the page has it
+    script_context = {"count_expression": count_expression()}
+    script = env.get_template("report.js").render(**script_context)
     page = env.get_template("report.html.j2").render(
-        script_hash=script_hash(script), **context(analysis)
+        script_hash=script_hash(script), **script_context, **context(analysis)
     )
     return page, _warnings(analysis)
+
+
+def count_expression() -> str:
+    """The script's expression for "3 of 12 listed incidents shown" in the current language
+    (`shown` and `rows.length` are the script's variables)."""
+    text = _("{shown} of {total} listed incidents shown")
+    names = {"{shown}": "shown", "{total}": "rows.length"}
+    parts = []
+    for piece in re.split(r"(\{shown\}|\{total\})", text):
+        if piece in names:
+            parts.append(names[piece])
+        elif piece:
+            parts.append(json.dumps(piece).replace("<", "\\u003c"))
+    return Markup(" + ".join(parts))
+
+
+#: what `_warnings` calls each list of the page
+LIST_NAMES = {
+    "gap": N_(
+        "HTML report: the gap list shows {shown} of {total} rows; "
+        "the xlsx, CSV and JSON reports have them all"
+    ),
+    "indeterminate": N_(
+        "HTML report: the indeterminate list shows {shown} of {total} rows; "
+        "the xlsx, CSV and JSON reports have them all"
+    ),
+    "in_scope": N_(
+        "HTML report: the in-scope list shows {shown} of {total} rows; "
+        "the xlsx, CSV and JSON reports have them all"
+    ),
+    "invalid": N_(
+        "HTML report: the invalid rows shows {shown} of {total} rows; "
+        "the xlsx, CSV and JSON reports have them all"
+    ),
+}
 
 
 def _warnings(analysis: Any) -> list[str]:
     summary = analysis.summary
     counts = {
-        "gap list": summary["out_of_scope"] + summary["context_only"],
-        "indeterminate list": summary["indeterminate"],
-        "in-scope list": summary["in_scope"],
-        "invalid rows": summary["invalid"],
+        "gap": summary["out_of_scope"] + summary["context_only"],
+        "indeterminate": summary["indeterminate"],
+        "in_scope": summary["in_scope"],
+        "invalid": summary["invalid"],
     }
     return [
-        f"HTML report: the {name} shows {LIST_LIMIT:,} of {n:,} rows; "
-        "the xlsx, CSV and JSON reports have them all"
-        for name, n in counts.items()
+        _(LIST_NAMES[key]).format(shown=format_number(LIST_LIMIT), total=format_number(n))
+        for key, n in counts.items()
         if n > LIST_LIMIT
     ]
 

@@ -8,17 +8,26 @@ from typing import Any
 
 from .. import __version__
 from ..analysis import STATUS_ORDER
+from ..i18n import N_, _, language, localized, ngettext
 from ..model import STATUS_LABELS
 from .common import is_formula_like
 from .compare import matrix_rows
-from .html import environment, generated_at
+from .html import _label, _status_label, environment, generated_at, number, status_labels
 
 
 def _render(**context: Any) -> str:
     template = environment().get_template("views.html.j2")
     return template.render(
-        version=__version__, status_labels=STATUS_LABELS, generated=generated_at(), **context
+        lang=language(),
+        version=__version__,
+        status_labels=status_labels(),
+        generated=generated_at(),
+        **context,
     )
+
+
+def _mandate_list(mandates: list[Any]) -> list[dict[str, Any]]:
+    return [{"id": m.id, "title": localized(m, "title"), "sha256": m.sha256} for m in mandates]
 
 
 def write_compare_html(comparison: Any, path: Path) -> None:
@@ -27,7 +36,7 @@ def write_compare_html(comparison: Any, path: Path) -> None:
     mandates = [
         {
             "id": m.id,
-            "title": m.title,
+            "title": localized(m, "title"),
             "counts": [counts[m.id][s] for s in [*STATUS_ORDER, "invalid"]],
             "adds": comparison.adds[m.id],
         }
@@ -35,18 +44,18 @@ def write_compare_html(comparison: Any, path: Path) -> None:
     ]
     html = _render(
         kind="compare",
-        title=f"Compare mandates: {', '.join(ids)}",
-        kicker="Mandate comparison · " + " · ".join(ids),
+        title=_("Compare mandates: {ids}").format(ids=", ".join(ids)),
+        kicker=_("Mandate comparison") + " · " + " · ".join(ids),
         headline=_compare_headline(comparison),
         mandates=mandates,
-        status_order_labels=[STATUS_LABELS[s] for s in [*STATUS_ORDER, "invalid"]],
+        status_order_labels=[_status_label(s) for s in [*STATUS_ORDER, "invalid"]],
         matrix=[
             {"id": r["id"], "title": r["title"], "statuses": [r["statuses"][i] for i in ids]}
             for r in comparison.matrix
         ],
         invalid=len(comparison.invalid),
         command=comparison.command,
-        mandate_list=comparison.mandates,
+        mandate_list=_mandate_list(comparison.mandates),
     )
     path.write_text(html, encoding="utf-8")
 
@@ -56,8 +65,10 @@ def _compare_headline(comparison: Any) -> str:
     parts = []
     for m in comparison.mandates:
         n = sum(1 for r in comparison.matrix if r["statuses"][m.id] == "in_scope")
-        parts.append(f"{m.id} may examine {n} of {total}")
-    return "; ".join(parts) + " documented incidents."
+        parts.append(
+            _("{id} may examine {n} of {total}").format(id=m.id, n=number(n), total=number(total))
+        )
+    return _("{parts} documented incidents.").format(parts="; ".join(parts))
 
 
 def write_amend_html(result: Any, path: Path) -> None:
@@ -68,7 +79,7 @@ def write_amend_html(result: Any, path: Path) -> None:
         {
             "id": c.id,
             "ref": c.ref,
-            "text": c.text,
+            "text": localized(c, "text"),
             "before": changed[c.id][0],
             "after": changed[c.id][1],
         }
@@ -79,11 +90,19 @@ def write_amend_html(result: Any, path: Path) -> None:
     changes = len(result.amendments)
     html = _render(
         kind="amend",
-        title=f"Amending {result.mandate.id}",
-        kicker=f"Amendments · {result.mandate.title}",
-        headline=(
-            f"{changes} change{'s' if changes != 1 else ''} to the rules of {result.mandate.id} "
-            f"would bring {n} of the {len(result.chosen)} chosen incidents in scope."
+        title=_("Amending {id}").format(id=result.mandate.id),
+        kicker=_("Amendments") + " · " + localized(result.mandate, "title"),
+        headline=ngettext(
+            "{changes} change to the rules of {id} would bring {n} of the {total} chosen "
+            "incidents in scope.",
+            "{changes} changes to the rules of {id} would bring {n} of the {total} chosen "
+            "incidents in scope.",
+            changes,
+        ).format(
+            changes=number(changes),
+            id=result.mandate.id,
+            n=number(n),
+            total=number(len(result.chosen)),
         ),
         exact=result.exact,
         changes=[
@@ -101,7 +120,7 @@ def write_amend_html(result: Any, path: Path) -> None:
         uncovered=result.uncovered,
         chosen=result.chosen,
         command=result.command,
-        mandate_list=[result.mandate, result.amended],
+        mandate_list=_mandate_list([result.mandate, result.amended]),
     )
     path.write_text(html, encoding="utf-8")
 
@@ -118,6 +137,17 @@ def _plain(value: Any) -> str:
 
 
 # --- workbooks -----------------------------------------------------------------------------
+
+#: the workbooks' sheet names (Excel's own names: at most 31 characters, no []:*?/\\)
+SHEETS = {
+    "summary": N_("Summary"),
+    "matrix": N_("Matrix"),
+    "adds": N_("Adds"),
+    "about": N_("About"),
+    "amendments": N_("Amendments"),
+    "clauses": N_("Clauses"),
+    "uncovered": N_("Uncovered"),
+}
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _CELL_LIMIT = 32_767
@@ -140,7 +170,7 @@ def _put(ws: Any, row: int, column: int, value: Any, bold: bool = False) -> Any:
     else:
         text = _ILLEGAL.sub("", "" if value is None else str(value))
         if len(text) > _CELL_LIMIT:
-            text = text[: _CELL_LIMIT - 40] + " … [truncated; see the JSON report]"
+            text = text[: _CELL_LIMIT - 40] + " … " + _("[truncated; see the JSON report]")
         cell._value = text  # not the setter: it would read a leading '=' as a formula
         cell.data_type = "s"
         if is_formula_like(text):
@@ -166,7 +196,7 @@ def _sheet(
             _put(ws, r, c, value)
     ws.freeze_panes = "B2"
     ref = f"A1:{get_column_letter(len(headers))}{max(2, len(rows) + 1)}"
-    name = re.sub(r"\W", "", title) or "Table"
+    name = re.sub(r"[^A-Za-z0-9_]", "", title) or "Table"
     table = Table(displayName=name, ref=ref)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     ws.add_table(table)
@@ -176,26 +206,35 @@ def _sheet(
 def _fill_statuses(ws: Any, first_column: int, last_column: int) -> None:
     from openpyxl.styles import PatternFill
 
+    codes = {_status_label(code): code for code in STATUS_LABELS}
     for row in ws.iter_rows(min_row=2, min_col=first_column, max_col=last_column):
         for cell in row:
-            colour = _FILLS.get(str(cell.value).replace(" ", "_"))
+            colour = _FILLS.get(codes.get(str(cell.value), ""))
             if colour:
                 cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
 
 
 def _about(wb: Any, result: Any, mandates: list[Any]) -> None:
     rows = [
-        ["Tool", f"scope-gap {__version__}"],
-        ["Generated (UTC)", generated_at()],
-        ["Command", result.command or ""],
+        [_("Tool"), f"scope-gap {__version__}"],
+        [_("Generated (UTC)"), generated_at()],
+        [_("Command"), result.command or ""],
         [
-            "Caveat",
-            "The incidents come largely from public reporting of intelligence, not proven facts; "
-            "keep each incident's evidence grade and sources with it when you cite this.",
+            _("Caveat"),
+            _(
+                "The incidents come largely from public reporting of intelligence, not proven "
+                "facts; keep each incident's evidence grade and sources with it when you cite this."
+            ),
         ],
     ]
-    rows += [[f"Mandate {m.id}", f"{m.title} (sha256 {m.sha256})"] for m in mandates]
-    _sheet(wb, "About", ["Item", "Value"], rows, [22, 100])
+    rows += [
+        [
+            _("Mandate {id}").format(id=m.id),
+            f"{localized(m, 'title')} (sha256 {m.sha256})",
+        ]
+        for m in mandates
+    ]
+    _sheet(wb, _(SHEETS["about"]), [_("Item"), _("Value")], rows, [22, 100])
 
 
 def _save(wb: Any, path: Path, title: str) -> None:
@@ -214,28 +253,33 @@ def write_compare_xlsx(comparison: Any, path: Path) -> None:
     statuses = [*STATUS_ORDER, "invalid"]
     _sheet(
         wb,
-        "Summary",
-        ["Mandate", "Title", *[STATUS_LABELS[s] for s in statuses], "Adds"],
+        _(SHEETS["summary"]),
+        [_("Mandate"), _label("title"), *[_status_label(s) for s in statuses], _("Adds")],
         [
-            [m.id, m.title, *[counts[m.id][s] for s in statuses], len(comparison.adds[m.id])]
+            [
+                m.id,
+                localized(m, "title"),
+                *[counts[m.id][s] for s in statuses],
+                len(comparison.adds[m.id]),
+            ]
             for m in comparison.mandates
         ],
         [22, 50, 12],
     )
     header, rows = matrix_rows(comparison)
-    labelled = [[r[0], r[1], *[STATUS_LABELS[s] for s in r[2:-1]], r[-1]] for r in rows]
-    ws = _sheet(wb, "Matrix", header, labelled, [14, 50, *[18] * len(ids), 22])
+    labelled = [[r[0], r[1], *[_status_label(s) for s in r[2:-1]], r[-1]] for r in rows]
+    ws = _sheet(wb, _(SHEETS["matrix"]), header, labelled, [14, 50, *[18] * len(ids), 22])
     _fill_statuses(ws, 3, 2 + len(ids))
     titles = {r["id"]: r["title"] for r in comparison.matrix}
     _sheet(
         wb,
-        "Adds",
-        ["Mandate", "ID", "Title"],
+        _(SHEETS["adds"]),
+        [_("Mandate"), _label("id"), _label("title")],
         [[m, i, titles[i]] for m, added in comparison.adds.items() for i in added],
         [22, 14, 60],
     )
     _about(wb, comparison, comparison.mandates)
-    _save(wb, path, "Mandate comparison: " + ", ".join(ids))
+    _save(wb, path, _("Mandate comparison: {ids}").format(ids=", ".join(ids)))
 
 
 def write_amend_xlsx(result: Any, path: Path) -> None:
@@ -247,8 +291,15 @@ def write_amend_xlsx(result: Any, path: Path) -> None:
     wb.remove(wb.active)
     _sheet(
         wb,
-        "Amendments",
-        ["Clause", "Change", "Before", "After", "Brings in (chosen)", "Also brings in"],
+        _(SHEETS["amendments"]),
+        [
+            _("Clause"),
+            _("Change"),
+            _("Before"),
+            _("After"),
+            _("Brings in (chosen)"),
+            _("Also brings in"),
+        ],
         [
             [
                 a.clause,
@@ -264,17 +315,17 @@ def write_amend_xlsx(result: Any, path: Path) -> None:
     )
     _sheet(
         wb,
-        "Clauses",
-        ["Clause", "Rule before", "Rule after"],
+        _(SHEETS["clauses"]),
+        [_("Clause"), _("Rule before"), _("Rule after")],
         [list(pair) for pair in rule_diff(result)],
         [10, 70, 70],
     )
     _sheet(
         wb,
-        "Uncovered",
-        ["ID", "Why"],
+        _(SHEETS["uncovered"]),
+        [_label("id"), _("Why")],
         [[u["id"], u["why"]] for u in result.uncovered],
         [14, 90],
     )
     _about(wb, result, [result.mandate, result.amended])
-    _save(wb, path, f"Amendments to {result.mandate.id}")
+    _save(wb, path, _("Amendments to {id}").format(id=result.mandate.id))

@@ -34,7 +34,7 @@
       var list = doc.getElementById(note.getAttribute("data-for"));
       note.hidden = !list || !!list.querySelector("tbody.inc > tr:not([hidden])");
     });
-    count.textContent = shown + " of " + rows.length + " listed incidents shown";
+    count.textContent = {{ count_expression }};
   }
 
   function reset() {

@@ -1,0 +1,214 @@
+"""The HTML report, the compare and amend pages and their workbooks in French (issue 9): the page
+says it is French, its headings, labels and notes are French, no English message of the html
+catalogue is left, and the French page still runs its script under the CSP and passes axe."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.pofile import read_po
+from openpyxl import load_workbook
+
+import scope_gap
+from scope_gap.i18n import LOCALE_DIR, use_language
+from scope_gap.reports.html import render_html, script_hash, write_html
+from scope_gap.reports.views import (
+    write_amend_html,
+    write_amend_xlsx,
+    write_compare_html,
+    write_compare_xlsx,
+)
+from tests.test_html import CHROMIUM, CHROMIUM_ARGS, Page, _browser_unavailable, _open
+
+NBSP = "\u00a0"
+PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\(\w+\)s")
+TAG = re.compile(r"<[^>]+>")
+
+
+def english_messages() -> list[str]:
+    """The html catalogue's English messages that French writes differently (longer than 3)."""
+    with open(LOCALE_DIR / "fr" / "LC_MESSAGES" / "html.po", "rb") as handle:
+        catalog = read_po(handle)
+    out = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        out += [i for i in ids if len(i) > 3 and i not in strings]
+    return out
+
+
+def leftovers(texts: list[str]) -> list[str]:
+    """English messages found in `texts` (the text nodes and labels of a page, or cells).
+
+    A message of a few words counts when it is a whole text, or begins one before `:`, ` ·`
+    or ` (` (incident data is English and has words like "End" or "none" in it); a longer
+    one counts anywhere, its placeholders matching any text."""
+    texts = [" ".join(t.split()) for t in texts if t.strip()]
+    whole = "\n".join(texts)
+    found = []
+    for message in english_messages():
+        plain = TAG.sub("", message)
+        parts = PLACEHOLDER.split(plain)
+        pattern = ".+?".join(re.escape(p) for p in parts)
+        if len(plain.split()) >= 4:
+            if re.search(pattern, whole):
+                found.append(message)
+        elif any(re.fullmatch(pattern + r"(:|\s·.*|\s\(.*)?", t) for t in texts):
+            found.append(message)
+    return found
+
+
+def page_texts(page: Page) -> list[str]:
+    labels = [a[k] for _, a in page.elements for k in ("aria-label", "title") if a.get(k)]
+    return page.text_parts + labels
+
+
+@pytest.fixture(scope="module")
+def french_page() -> tuple[str, Page]:
+    with use_language("fr"):
+        text, _ = render_html(scope_gap.analyze())
+    return text, Page(text)
+
+
+@pytest.fixture(scope="module")
+def french_views(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("views-fr")
+    with use_language("fr"):
+        comparison = scope_gap.compare(mandates=["hogue-2023", "whole-of-government"])
+        amendment = scope_gap.amend(cover_status=["context_only"])
+        write_compare_html(comparison, folder / "compare.html")
+        write_amend_html(amendment, folder / "amend.html")
+        write_compare_xlsx(comparison, folder / "compare.xlsx")
+        write_amend_xlsx(amendment, folder / "amend.xlsx")
+    return {p.stem + p.suffix: p for p in folder.iterdir()}
+
+
+def test_the_french_report_says_it_is_french(french_page: Any) -> None:
+    _, page = french_page
+    assert page.find("html")[0]["lang"] == "fr"
+    headings = [text for _, text in page.headings]
+    assert "Dénombrement par statut" in headings
+    assert "Graphiques" in headings
+    assert any(h.startswith("Liste des lacunes" + NBSP + ": incidents en dehors") for h in headings)
+    assert any(h.startswith("Dans le mandat (") for h in headings)
+    assert "Le mandat sous forme de règles" in headings
+    assert "À propos de la preuve" in headings
+    assert page.find("a", href="#gap-list")[0] is not None
+    assert "Passer à la liste des lacunes" in page.text
+    assert page.find("nav", **{"aria-label": "Sections"})
+
+
+def test_the_french_report_leaves_no_english_message(french_page: Any) -> None:
+    _, page = french_page
+    assert leftovers(page_texts(page)) == []
+
+
+def test_the_french_report_uses_french_labels_titles_and_dates(french_page: Any) -> None:
+    text, page = french_page
+    assert "<title>Rapport des lacunes" + NBSP + ": Enquête publique" in text
+    assert "dans le mandat" in page.text and "contexte seulement" in page.text
+    assert "Statut" in page.text and "Motifs" in page.text and "Couvert par" in page.text
+    assert "examinée" in page.text
+    assert re.search(r"\d{1,2} \w+ \d{4}", page.text)  # a period's start, as French writes it
+    assert "Trier par" in page.text and "Effacer les filtres" in page.text
+
+
+def test_the_french_script_is_translated_and_its_hash_is_in_the_policy(french_page: Any) -> None:
+    text, page = french_page
+    (script,) = page.scripts
+    assert '"{shown} of' not in script and "listed incidents shown" not in script
+    assert "incidents list\\u00e9s" in script
+    policy = page.find("meta", **{"http-equiv": "Content-Security-Policy"})[0]["content"]
+    assert f"script-src '{script_hash(script)}'" in policy
+
+
+def test_english_is_unchanged_by_the_catalogue() -> None:
+    text, _ = render_html(scope_gap.analyze())
+    assert '<html lang="en">' in text
+    assert 'shown + " of " + rows.length + " listed incidents shown"' in text
+    assert "Counts by status" in text and "Dénombrement" not in text
+
+
+@pytest.mark.parametrize("name", ["compare.html", "amend.html"])
+def test_the_french_compare_and_amend_pages(french_views: Any, name: str) -> None:
+    page = Page(french_views[name].read_text(encoding="utf-8"))
+    assert page.find("html")[0]["lang"] == "fr"
+    assert "À propos de ce rapport" in [text for _, text in page.headings]
+    assert leftovers(page_texts(page)) == []
+    if name == "compare.html":
+        assert "Matrice de couverture" in page.text
+        assert "incidents documentés." in page.text
+        assert "dans le mandat" in page.text
+    else:
+        assert "Clauses avant et après" in page.text
+        assert "feraient entrer dans le mandat" in page.text
+
+
+def test_the_french_compare_and_amend_workbooks(french_views: Any) -> None:
+    compare = load_workbook(french_views["compare.xlsx"])
+    amend = load_workbook(french_views["amend.xlsx"])
+    assert compare.sheetnames[1:] == ["Matrice", "Ajouts", "À propos"]
+    assert amend.sheetnames == ["Modifications", "Clauses", "Non couverts", "À propos"]
+    cells = []
+    for workbook in (compare, amend):
+        for sheet in workbook.worksheets:
+            header = [c.value for c in sheet[1] if c.value is not None]
+            cells += [str(v) for v in header]
+            cells += [str(sheet.cell(row=r, column=1).value or "") for r in range(2, 6)]
+    assert "Mandat" in cells and "Avant" in cells and "Motifs" in cells
+    assert leftovers(cells) == []
+    matrix = compare["Matrice"]
+    statuses = [c.value for c in matrix["C"][1:]]
+    assert "dans le mandat" in statuses or "contexte seulement" in statuses
+    # the status colours follow the French labels too
+    filled = [c for c in matrix["C"][1:] if c.value == "contexte seulement"]
+    assert filled and all(c.fill.start_color.rgb.endswith("DDEBF7") for c in filled)
+
+
+# --- in a real browser -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def french_browser() -> Any:
+    reason = _browser_unavailable()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def test_browser_french_page_runs_and_axe_finds_no_serious_violation(
+    french_browser: Any, tmp_path: Path
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    with use_language("fr"):
+        write_html(scope_gap.analyze(), tmp_path / "fr.html")
+    url = (tmp_path / "fr.html").as_uri()
+    ctx, page, seen = _open(french_browser, url)
+    page.wait_for_load_state("load")
+    assert seen["errors"] == []
+    assert seen["requests"] == [url]
+    assert page.is_visible("#controls")  # the script ran: the CSP hash matches
+    assert page.text_content("#f-count") == f"Incidents affichés{NBSP}: 12 sur 12 incidents listés"
+    page.select_option("#f-status", "indeterminate")
+    assert page.text_content("#f-count") == f"Incidents affichés{NBSP}: 1 sur 12 incidents listés"
+    page.click("#f-reset")
+    results = Axe().run(page)
+    assert len(results.response["passes"]) > 20
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == []
+    ctx.close()
