@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import errno
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -94,6 +95,45 @@ DATE_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"(?P<value>.*) is not a date\Z", re.S), N_("{value} is not a date")),
 )
+
+
+#: the operating system's most frequent reasons, marked for translation (it writes English)
+OS_REASONS: dict[int, str] = {
+    errno.ENOENT: N_("No such file or directory"),
+    errno.EACCES: N_("Permission denied"),
+    errno.EPERM: N_("Operation not permitted"),
+    errno.EISDIR: N_("Is a directory"),
+    errno.ENOTDIR: N_("Not a directory"),
+    errno.ENOSPC: N_("No space left on device"),
+    errno.EROFS: N_("Read-only file system"),
+    errno.ENAMETOOLONG: N_("File name too long"),
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the operating system refused, in the current language (`exc.strerror` in English)."""
+    if language() == DEFAULT_LANGUAGE or exc.errno not in OS_REASONS:
+        return str(exc.strerror)
+    return _(OS_REASONS[exc.errno])
+
+
+#: Python's reasons for bytes that cannot be decoded, marked for translation
+DECODE_REASONS: dict[str, str] = {
+    "invalid start byte": N_("invalid start byte"),
+    "invalid continuation byte": N_("invalid continuation byte"),
+    "unexpected end of data": N_("unexpected end of data"),
+    "truncated data": N_("truncated data"),
+    "illegal encoding": N_("illegal encoding"),
+    "illegal UTF-16 surrogate": N_("illegal UTF-16 surrogate"),
+    "character maps to <undefined>": N_("character maps to <undefined>"),
+}
+
+
+def decode_reason(exc: UnicodeDecodeError) -> str:
+    """Why bytes could not be decoded, in the current language (`exc.reason` in English)."""
+    if language() == DEFAULT_LANGUAGE or exc.reason not in DECODE_REASONS:
+        return exc.reason
+    return _(DECODE_REASONS[exc.reason])
 
 
 def date_problem(exc: Exception) -> str:

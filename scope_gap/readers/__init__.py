@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import BadTableError, Location, did_you_mean
+from ..errors import BadTableError, Location, did_you_mean, os_reason
 from ..i18n import N_, _
 from .base import ENV, Limits, RawTable, limits_from_env, over_limit
 from .csv import read_csv
@@ -39,7 +39,7 @@ def _read_bytes(source: Path, path: str, limits: Limits) -> bytes:
             data = handle.read(limits.file_bytes + 1)
     except OSError as exc:
         raise BadTableError(
-            _("cannot be read: {reason}").format(reason=exc.strerror), Location(path)
+            _("cannot be read: {reason}").format(reason=os_reason(exc)), Location(path)
         ) from None
     if len(data) > limits.file_bytes:
         over_limit(path, _("is larger than the input size limit"), "file_bytes", limits.file_bytes)

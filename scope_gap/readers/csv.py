@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ..errors import BadTableError, Location
+from ..errors import BadTableError, Location, decode_reason
 from ..i18n import _, format_number
 from .base import ENV, Limits, RawTable, is_blank_row, over_limit, sha256_of, trim_header
 
@@ -24,7 +24,7 @@ def decode(data: bytes, path: str, encoding: str | None) -> tuple[str, list[str]
         except UnicodeDecodeError as exc:
             raise BadTableError(
                 _("cannot be read as {encoding}: {reason} at byte {byte}").format(
-                    encoding=encoding, reason=exc.reason, byte=exc.start
+                    encoding=encoding, reason=decode_reason(exc), byte=exc.start
                 ),
                 Location(path),
             ) from None
@@ -34,7 +34,7 @@ def decode(data: bytes, path: str, encoding: str | None) -> tuple[str, list[str]
         except UnicodeDecodeError as exc:
             raise BadTableError(
                 _("starts like UTF-16 but cannot be read as it: {reason}").format(
-                    reason=exc.reason
+                    reason=decode_reason(exc)
                 ),
                 Location(path),
             ) from None

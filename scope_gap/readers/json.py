@@ -5,9 +5,34 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..errors import BadTableError, Location
-from ..i18n import _, format_number
+from ..errors import BadTableError, Location, decode_reason
+from ..i18n import DEFAULT_LANGUAGE, N_, _, format_number, language
 from .base import Limits, RawTable, is_blank_row, over_limit, sha256_of
+
+#: the json module's reasons, marked for translation (it writes them in English)
+JSON_REASONS: dict[str, str] = {
+    "Expecting value": N_("Expecting value"),
+    "Expecting property name enclosed in double quotes": N_(
+        "Expecting property name enclosed in double quotes"
+    ),
+    "Expecting ',' delimiter": N_("Expecting ',' delimiter"),
+    "Expecting ':' delimiter": N_("Expecting ':' delimiter"),
+    "Extra data": N_("Extra data"),
+    "Unterminated string starting at": N_("Unterminated string starting at"),
+    "Invalid control character at": N_("Invalid control character at"),
+    "Invalid \\escape": N_("Invalid \\escape"),
+    "Illegal trailing comma before end of object": N_(
+        "Illegal trailing comma before end of object"
+    ),
+    "Illegal trailing comma before end of array": N_("Illegal trailing comma before end of array"),
+}
+
+
+def json_reason(message: str) -> str:
+    """The json module's reason in the current language (as given when unknown)."""
+    if language() == DEFAULT_LANGUAGE or message not in JSON_REASONS:
+        return message
+    return _(JSON_REASONS[message])
 
 
 def value_text(value: Any) -> str:
@@ -61,7 +86,9 @@ def _text(data: bytes, path: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BadTableError(
-            _("is not UTF-8 ({reason} at byte {byte})").format(reason=exc.reason, byte=exc.start),
+            _("is not UTF-8 ({reason} at byte {byte})").format(
+                reason=decode_reason(exc), byte=exc.start
+            ),
             Location(path),
         ) from None
 
@@ -72,7 +99,7 @@ def read_json(data: bytes, path: str, limits: Limits | None = None) -> RawTable:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise BadTableError(
-            _("cannot be parsed as JSON: {reason}").format(reason=exc.msg),
+            _("cannot be parsed as JSON: {reason}").format(reason=json_reason(exc.msg)),
             Location(path, exc.lineno, exc.colno),
         ) from None
     except RecursionError:
@@ -111,7 +138,7 @@ def read_jsonl(data: bytes, path: str, limits: Limits | None = None) -> RawTable
             item = json.loads(line)
         except json.JSONDecodeError as exc:
             raise BadTableError(
-                _("cannot be parsed as JSON: {reason}").format(reason=exc.msg),
+                _("cannot be parsed as JSON: {reason}").format(reason=json_reason(exc.msg)),
                 Location(path, number, exc.colno),
             ) from None
         except RecursionError:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import ScopeGapError, did_you_mean
+from ..errors import ScopeGapError, did_you_mean, os_reason
 from ..i18n import _
 
 #: format -> (module, function); modules are imported only when their format is asked for.
@@ -70,7 +70,7 @@ def atomic_write(
     except OSError as exc:
         raise OutputError(
             _("{path}: cannot write reports there ({reason})").format(
-                path=target.parent, reason=exc.strerror
+                path=target.parent, reason=os_reason(exc)
             )
         ) from None
     os.close(handle)

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import Location, RuleError, RulesError, date_problem, did_you_mean
+from ..errors import Location, RuleError, RulesError, date_problem, did_you_mean, os_reason
 from ..i18n import DEFAULT_LANGUAGE, _, language
 from ..model import (
     COLUMNS,
@@ -602,7 +602,7 @@ def read_mandate(
     except OSError as exc:
         return None, [
             RuleError(
-                _("cannot read the file: {reason}").format(reason=exc.strerror), Location(name)
+                _("cannot read the file: {reason}").format(reason=os_reason(exc)), Location(name)
             )
         ]
     try:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
 
 from ..errors import Location, RuleError
-from ..i18n import _
+from ..i18n import DEFAULT_LANGUAGE, N_, _, language
 
 
 class YMap(dict):
@@ -61,6 +62,59 @@ class _StrictLoader(yaml.SafeLoader):
             self.depth -= nests
 
 
+#: PyYAML's most frequent problems and contexts (it writes them in English), each as a pattern
+#: and a message marked for translation, so that syntax errors can be said in French
+YAML_TEXTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern + r"\Z", re.S), message)
+    for pattern, message in (
+        (r"mapping values are not allowed here", N_("mapping values are not allowed here")),
+        (
+            r"found character (?P<character>'.*') that cannot start any token",
+            N_("found character {character} that cannot start any token"),
+        ),
+        (r"found unexpected end of stream", N_("found unexpected end of stream")),
+        (r"could not find expected ':'", N_("could not find expected ':'")),
+        (
+            r"found unknown escape character (?P<character>'.*')",
+            N_("found unknown escape character {character}"),
+        ),
+        (
+            r"expected (?P<expected>.+?), but (?:found|got) (?P<found>'.*')",
+            N_("expected {expected}, but found {found}"),
+        ),
+        (r"but found another document", N_("but found another document")),
+        (
+            r"expected a single document in the stream",
+            N_("expected a single document in the stream"),
+        ),
+        (r"while scanning for the next token", N_("while scanning for the next token")),
+        (r"while scanning a simple key", N_("while scanning a simple key")),
+        (r"while scanning a quoted scalar", N_("while scanning a quoted scalar")),
+        (r"while scanning a double-quoted scalar", N_("while scanning a quoted scalar")),
+        (r"while scanning a single-quoted scalar", N_("while scanning a quoted scalar")),
+        (r"while parsing a flow sequence", N_("while parsing a flow sequence")),
+        (r"while parsing a flow mapping", N_("while parsing a flow mapping")),
+        (r"while parsing a block mapping", N_("while parsing a block mapping")),
+        (r"while parsing a block collection", N_("while parsing a block collection")),
+        (r"while parsing a (?:block|flow) node", N_("while parsing a node")),
+    )
+)
+
+
+def yaml_text(text: str) -> str:
+    """One of PyYAML's problems or contexts in the current language (as given when unknown)."""
+    if language() == DEFAULT_LANGUAGE:
+        return text
+    for pattern, message in YAML_TEXTS:
+        match = pattern.match(text)
+        if match:
+            values = match.groupdict()
+            if "expected" in values:  # "',' or ']'": the tokens stay, the word is translated
+                values["expected"] = values["expected"].replace("' or '", _("' or '"))
+            return _(message).format(**values)
+    return text
+
+
 def mark_of(path: str, mark: yaml.Mark | None) -> Location:
     if mark is None:
         return Location(path)
@@ -84,9 +138,9 @@ def load_yaml(text: str, path: str, errors: list[RuleError]) -> Any:
         errors.append(_reader_error(text, path, exc))
         return None
     except yaml.MarkedYAMLError as exc:
-        problem = exc.problem or _("cannot parse YAML")
+        problem = yaml_text(exc.problem) if exc.problem else _("cannot parse YAML")
         if exc.context:
-            problem = f"{problem} ({exc.context})"
+            problem = f"{problem} ({yaml_text(exc.context)})"
         errors.append(RuleError(problem, mark_of(path, exc.problem_mark or exc.context_mark)))
         return None
     except yaml.YAMLError as exc:
