@@ -24,6 +24,7 @@ import yaml
 from .analysis import Analysis
 from .engine import FALSE, TRUE, UNKNOWN_TV, condition_text, evaluate, rule_text
 from .errors import ScopeGapError, did_you_mean
+from .i18n import _, format_number, ngettext, use_language
 from .model import MULTI_VALUED, All, AnyOf, Leaf, Mandate, Node, Not, Status, split_multi
 from .rules import parse_mandate_text
 
@@ -94,24 +95,37 @@ class AmendResult:
         lines = []
         if not self.exact:
             lines.append(
-                "note: too many candidate changes for an exact search; this answer is "
-                "approximate (greedy) and may not be the smallest"
+                _(
+                    "note: too many candidate changes for an exact search; this answer is "
+                    "approximate (greedy) and may not be the smallest"
+                )
             )
         for a in self.amendments:
             chosen, others = len(a.brings_in), len(a.also_brings_in)
-            incidents = "incident" if chosen == 1 else "incidents"
             lines.append(
-                f"Clause {a.clause}: {a.reason} — brings in {chosen} chosen {incidents} "
-                f"and {others} other{'' if others == 1 else 's'}"
+                _("Clause {clause}: {reason} — brings in {chosen} and {others}").format(
+                    clause=a.clause,
+                    reason=a.reason,
+                    chosen=ngettext(
+                        "{count} chosen incident", "{count} chosen incidents", chosen
+                    ).format(count=chosen),
+                    others=ngettext("{count} other", "{count} others", others).format(count=others),
+                )
             )
         if not self.amendments:
-            lines.append("No change to the rules is needed or possible for the chosen incidents.")
+            lines.append(
+                _("No change to the rules is needed or possible for the chosen incidents.")
+            )
         shown = self.uncovered if uncovered_limit is None else self.uncovered[:uncovered_limit]
         for item in shown:
-            lines.append(f"cannot cover {item['id']}: {item['why']}")
+            lines.append(_("cannot cover {id}: {why}").format(id=item["id"], why=item["why"]))
         if len(shown) < len(self.uncovered):
             rest = len(self.uncovered) - len(shown)
-            lines.append(f"… and {rest:,} more that cannot be covered (listed in the JSON)")
+            lines.append(
+                _("… and {count} more that cannot be covered (listed in the JSON)").format(
+                    count=format_number(rest)
+                )
+            )
         return lines
 
 
@@ -235,12 +249,18 @@ class _Search:
                 if effective == TRUE or self.candidate(c, k, row):
                     continue
                 if value == UNKNOWN_TV:
-                    text = f"{leaf.field} is not known (clause {clause.id}: {condition_text(leaf)})"
+                    text = _("{field} is not known (clause {clause}: {condition})").format(
+                        field=leaf.field, clause=clause.id, condition=condition_text(leaf)
+                    )
                 else:
-                    text = f"clause {clause.id}: {condition_text(leaf)} cannot be relaxed"
+                    text = _("clause {clause}: {condition} cannot be relaxed").format(
+                        clause=clause.id, condition=condition_text(leaf)
+                    )
                 if text not in parts:
                     parts.append(text)
-        return "; ".join(parts) or "no examined clause can be made true by relaxing its conditions"
+        return "; ".join(parts) or _(
+            "no examined clause can be made true by relaxing its conditions"
+        )
 
 
 def _values_of(leaf: Leaf, text: str) -> list[str]:
@@ -272,13 +292,13 @@ def _relax(
             if not kept:
                 del new["not_in"]
                 new["missing"] = False
-                words = (
-                    f"drop the exclusion of {', '.join(old)} from {leaf.field} (any known value)"
+                words = _("drop the exclusion of {values} from {field} (any known value)").format(
+                    values=", ".join(old), field=leaf.field
                 )
             else:
                 new["not_in"] = kept
-                words = (
-                    f"stop excluding {', '.join(o for o in old if o not in kept)} from {leaf.field}"
+                words = _("stop excluding {values} from {field}").format(
+                    values=", ".join(o for o in old if o not in kept), field=leaf.field
                 )
             after = {k: v for k, v in new.items() if k not in ("field", "gap", "gap_fr")}
             return new, after, words
@@ -291,9 +311,11 @@ def _relax(
         new.pop(op, None)
         items = list(new.items())
         new = {"field": leaf.field, "in": old + added, **{k: v for k, v in items if k != "field"}}
-        words = f"add {' and '.join(f'`{a}`' for a in added)} to {leaf.field}"
+        words = _("add {values} to {field}").format(
+            values=_(" and ").join(f"`{a}`" for a in added), field=leaf.field
+        )
         if op == "equals":
-            words += f" (equals {old[0]} becomes in)"
+            words += _(" (equals {value} becomes in)").format(value=old[0])
         return new, {"in": old + added}, words
     starts = [int(table.date_start[r]) for r in rows]
     ends = [int(table.date_end[r]) for r in rows]
@@ -303,7 +325,8 @@ def _relax(
         else:
             bound = _iso(min(starts) - 1)
         new[op] = bound
-        return new, {op: bound}, f"move the {op} bound of date to {bound}"
+        words = _("move the {op} bound of date to {bound}").format(op=op, bound=bound)
+        return new, {op: bound}, words
     # within / overlaps: add the named period that fits best, else the incidents' own intervals
     source = (
         leaf.source
@@ -329,8 +352,11 @@ def _relax(
     added_items += [[_iso(a), _iso(b)] for a, b in pairs]
     value = existing + added_items
     new[op] = value
-    shown = ", ".join(str(i) if isinstance(i, str) else f"{i[0]} to {i[1]}" for i in added_items)
-    return new, {op: value}, f"widen date ({op}) to include {shown}"
+    shown = ", ".join(
+        str(i) if isinstance(i, str) else _("{start} to {end}").format(start=i[0], end=i[1])
+        for i in added_items
+    )
+    return new, {op: value}, _("widen date ({op}) to include {values}").format(op=op, values=shown)
 
 
 def _is_pair(value: list[Any]) -> bool:
@@ -375,14 +401,21 @@ def choose_rows(analysis: Analysis, cover: list[str], cover_status: list[str]) -
         if wanted not in ids:
             invalid = [r for r in analysis.invalid if str(r.fields.get("id", "")).strip() == wanted]
             if invalid:
-                raise AmendError(f"incident '{wanted}' is an invalid row and cannot be covered")
-            raise AmendError(f"no incident with id '{wanted}'{did_you_mean(wanted, ids)}")
+                raise AmendError(
+                    _("incident '{id}' is an invalid row and cannot be covered").format(id=wanted)
+                )
+            raise AmendError(
+                _("no incident with id '{id}'").format(id=wanted) + did_you_mean(wanted, ids)
+            )
         rows.append(ids.index(wanted))
     for status in cover_status:
         if status not in COVERABLE_STATUSES:
             raise AmendError(
-                f"cannot cover status '{status}'{did_you_mean(status, COVERABLE_STATUSES)}; "
-                f"expected one of: {', '.join(COVERABLE_STATUSES)}"
+                _("cannot cover status '{status}'").format(status=status)
+                + _("{suggestion}; expected one of: {statuses}").format(
+                    suggestion=did_you_mean(status, COVERABLE_STATUSES),
+                    statuses=", ".join(COVERABLE_STATUSES),
+                )
             )
         rows += [i for i, r in enumerate(analysis.incidents) if r["status"] == status]
     return sorted(dict.fromkeys(rows))
@@ -394,7 +427,7 @@ def amend_analysis(
     """Find the smallest amendment set for the chosen incidents of an analysis."""
     rows = choose_rows(analysis, cover, cover_status)
     if not rows:
-        raise AmendError("no incidents chosen: give --cover ID or --cover-status STATUS")
+        raise AmendError(_("no incidents chosen: give --cover ID or --cover-status STATUS"))
     status = analysis.evaluation.status
     need = [r for r in rows if status[r] != Status.IN_SCOPE.value]
     search = _Search(analysis, need)
@@ -418,7 +451,7 @@ def amend_analysis(
             fitting = [f for f in fixes if f[1] <= leaf_set]
             if not fitting:
                 return None
-            _, fix = min(fitting, key=lambda f: (len(f[1]), f[0], sorted(f[1])))
+            _size, fix = min(fitting, key=lambda f: (len(f[1]), f[0], sorted(f[1])))
             for key in fix:
                 uses.setdefault(key, []).append(r)
         return uses
@@ -457,7 +490,7 @@ def amend_analysis(
     if best is None:
         amended, text = build_amended(analysis, {})
         return AmendResult(analysis, amended, text, [ids[r] for r in rows], [], uncovered, exact)
-    _, amended, text, uses = best
+    _cost, amended, text, uses = best
     amendments = describe(analysis, amended, uses, chosen_set)
     return AmendResult(
         analysis, amended, text, [ids[r] for r in rows], amendments, uncovered, exact, uses
@@ -475,8 +508,9 @@ def build_amended(analysis: Analysis, uses: dict[LeafKey, list[int]]) -> tuple[M
         for (c, k), rows in uses.items():
             if c != ci:
                 continue
-            leaf, _ = _leaves(clause.when)[k]
-            new, _, words = _relax(mandate, (c, k), leaf, rows, analysis)
+            leaf, _negated = _leaves(clause.when)[k]
+            with use_language("en"):  # the amended rule file's comments are in English
+                new, _after, words = _relax(mandate, (c, k), leaf, rows, analysis)
             replacements[k] = new
             ids = [analysis.incidents[r]["id"] for r in rows]
             comments[(ci, k)] = (
@@ -486,7 +520,11 @@ def build_amended(analysis: Analysis, uses: dict[LeafKey, list[int]]) -> tuple[M
     text = dump_mandate(spec, comments, mandate)
     amended, errors = parse_mandate_text(text, f"{mandate.id}-amended.yaml")
     if errors or amended is None:  # the amendment must itself be a valid mandate
-        raise AmendError("the amended mandate is not valid: " + "; ".join(map(str, errors)))
+        raise AmendError(
+            _("the amended mandate is not valid: {errors}").format(
+                errors="; ".join(map(str, errors))
+            )
+        )
     import hashlib
     from dataclasses import replace
 
@@ -571,8 +609,8 @@ def describe(
     out = []
     for (c, k), rows in sorted(uses.items()):
         clause = analysis.mandate.clauses[c]
-        leaf, _ = _leaves(clause.when)[k]
-        _, after, words = _relax(analysis.mandate, (c, k), leaf, rows, analysis)
+        leaf, _negated = _leaves(clause.when)[k]
+        _new, after, words = _relax(analysis.mandate, (c, k), leaf, rows, analysis)
         old_values = analysis.evaluation.clauses[c].leaf_nodes()[k].values
         new_outcome = ev.clauses[c]
         new_values = new_outcome.leaf_nodes()[k].values

@@ -12,6 +12,7 @@ import pandas as pd
 
 from . import __version__
 from .engine import Evaluation, explanation_frame
+from .i18n import _, format_number, language, localized, ngettext
 from .model import ENUMS, UNKNOWN, Mandate, Status
 from .validate import InvalidRow, Table
 
@@ -21,6 +22,11 @@ STATUS_ORDER = [
     Status.OUT_OF_SCOPE.value,
     Status.INDETERMINATE.value,
 ]
+
+
+def count_text(value: int) -> str:
+    """A count in a sentence: as Python writes it in English (unchanged), Babel's in French."""
+    return str(value) if language() == "en" else format_number(value)
 
 
 @dataclass
@@ -125,10 +131,17 @@ class Analysis:
         s = self.summary
         outside = s["total"] - s["in_scope"] - s["invalid"]
         valid = s["total"] - s["invalid"]
-        return (
-            f"{outside} of {valid} documented incidents fall outside what the "
-            f"{self.mandate.title} may examine ({s['context_only']} only as context, "
-            f"{s['out_of_scope']} not at all, {s['indeterminate']} undecided)."
+        undecided = ngettext("{count} undecided", "{count} undecided", s["indeterminate"])
+        return _(
+            "{outside} of {valid} documented incidents fall outside what the {title} may "
+            "examine ({context} only as context, {out} not at all, {undecided})."
+        ).format(
+            outside=count_text(outside),
+            valid=count_text(valid),
+            title=localized(self.mandate, "title"),
+            context=count_text(s["context_only"]),
+            out=count_text(s["out_of_scope"]),
+            undecided=undecided.format(count=count_text(s["indeterminate"])),
         )
 
     # --- the JSON report -----------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import os
 import sys
 from collections.abc import Callable
@@ -12,7 +14,8 @@ from typing import Any
 import click
 
 from . import __version__
-from .model import STATUS_LABELS
+from .i18n import N_, _, format_number, language, ngettext, use_language
+from .model import STATUS_LABELS, status_label
 
 FORMATS = ("xlsx", "html", "json", "csv")
 
@@ -24,16 +27,110 @@ def _fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
     def run(*args: Any, **kwargs: Any) -> Any:
         from .errors import RulesError, ScopeGapError
 
-        try:
-            return func(*args, **kwargs)
-        except RulesError as exc:
-            for error in exc.errors:
-                click.echo(str(error), err=True)
-            raise SystemExit(1) from None
-        except ScopeGapError as exc:
-            raise click.ClickException(str(exc)) from None
+        # the command writes in its `lang` argument when it has one, else SCOPE_GAP_LANG
+        with use_language(kwargs.get("lang")):
+            try:
+                return func(*args, **kwargs)
+            except RulesError as exc:
+                for error in exc.errors:
+                    click.echo(str(error), err=True)
+                raise SystemExit(1) from None
+            except ScopeGapError as exc:
+                raise click.ClickException(str(exc)) from None
 
     return run
+
+
+def _count(value: int) -> str:
+    """A count as the terminal writes it: unchanged in English, Babel's digits in French."""
+    return str(value) if language() == "en" else format_number(value)
+
+
+def _status_rows() -> tuple[int, list[tuple[str, str]]]:
+    """The status table's label width and (code, label) rows in the current language."""
+    rows = [(key, status_label(key)) for key in STATUS_LABELS]
+    return max(14, *(len(label) + 1 for _key, label in rows)), rows
+
+
+#: click's own words in a help page, marked for translation
+CLICK_WORDS = (
+    N_("Usage:"),
+    N_("Options:"),
+    N_("Commands:"),
+    N_("Show this message and exit."),
+    N_("Example:"),
+    N_("[default: "),
+)
+
+
+def help_msgid(text: str) -> tuple[str, str]:
+    """A help text as its msgid (its prose, each paragraph on one line) and the rest: the
+    `\\b` block of examples, kept as written (click rewraps the prose anyway)."""
+    cleaned = inspect.cleandoc(text)
+    prose, marker, rest = cleaned.partition("\b")
+    paragraphs = [" ".join(p.split()) for p in prose.strip().split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p), marker + rest
+
+
+def translate_help(text: str) -> str:
+    """A help text in the current language: its prose translated, its examples kept."""
+    msgid, examples = help_msgid(text)
+    translated = _(msgid)
+    if translated == msgid:
+        return text
+    if examples:
+        examples = examples.replace("Example:", _("Example:"), 1)
+        return translated + "\n\n" + examples
+    return translated
+
+
+@contextlib.contextmanager
+def _translated_help(command: click.Command) -> Any:
+    """Within the block, `command`'s help texts (its options' and subcommands') in the language
+    of SCOPE_GAP_LANG; English leaves them untouched."""
+    saved: list[tuple[Any, str, Any]] = []
+
+    def swap(obj: Any, name: str) -> None:
+        text = getattr(obj, name, None)
+        if text:
+            saved.append((obj, name, text))
+            setattr(obj, name, translate_help(text))
+
+    def walk(cmd: click.Command) -> None:
+        swap(cmd, "help")
+        swap(cmd, "short_help")
+        for param in cmd.params:
+            swap(param, "help")
+        for sub in getattr(cmd, "commands", {}).values():
+            walk(sub)
+
+    with use_language(None) as lang:
+        if lang != "en":
+            walk(command)
+        try:
+            yield lang
+        finally:
+            for obj, name, text in reversed(saved):
+                setattr(obj, name, text)
+
+
+def _format_translated_help(
+    command: click.Command, ctx: click.Context, formatter: click.HelpFormatter
+) -> None:
+    with _translated_help(command) as lang:
+        click.Command.format_help(command, ctx, formatter)
+        if lang != "en":
+            page = "".join(formatter.buffer)
+            for word in CLICK_WORDS:
+                page = page.replace(word, _(word))
+            formatter.buffer[:] = [page]
+
+
+class _Command(click.Command):
+    """A command whose --help is written in the language of SCOPE_GAP_LANG."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _format_translated_help(self, ctx, formatter)
 
 
 class MandateParam(click.ParamType):
@@ -50,12 +147,13 @@ class MandateParam(click.ParamType):
         bundled = bundled_mandates()
         if value in bundled:
             return str(value)
-        self.fail(
-            f"'{value}' is neither a rule file nor a bundled mandate"
-            f"{did_you_mean(str(value), bundled)}; bundled: {', '.join(bundled)}",
-            param,
-            ctx,
-        )
+        with use_language(None):
+            message = _("'{value}' is neither a rule file nor a bundled mandate").format(
+                value=value
+            ) + _("{suggestion}; bundled: {mandates}").format(
+                suggestion=did_you_mean(str(value), bundled), mandates=", ".join(bundled)
+            )
+        self.fail(message, param, ctx)
 
 
 INCIDENTS = click.argument(
@@ -127,6 +225,11 @@ class _Group(click.Group):
     """Remembers the arguments it was called with, for the reports' provenance."""
 
     argv: list[str] = []
+    command_class = _Command
+    group_class = type  # subgroups are _Group too
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _format_translated_help(self, ctx, formatter)
 
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         _Group.argv = list(args) if args is not None else sys.argv[1:]
@@ -202,14 +305,19 @@ def analyze(
         result, output, formats or DEFAULT_FORMATS, protect=incidents, progress=progress.stage
     )
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(_("warning: {warning}").format(warning=warning), err=True)
     summary = result.summary
-    click.echo(f"{result.mandate.id}: {summary['total']} rows read")
-    for key, label in STATUS_LABELS.items():
-        click.echo(f"  {label:<14}{summary[key]:>6}")
+    click.echo(
+        ngettext(
+            "{mandate}: {count} rows read", "{mandate}: {count} rows read", summary["total"]
+        ).format(mandate=result.mandate.id, count=_count(summary["total"]))
+    )
+    width, rows = _status_rows()
+    for key, label in rows:
+        click.echo(f"  {label:<{width}}{_count(summary[key]):>6}")
     click.echo(result.sentence())
     for path in written:
-        click.echo(f"wrote {path}")
+        click.echo(_("wrote {path}").format(path=path))
 
 
 @main.command()
@@ -235,16 +343,25 @@ def validate(incidents: tuple[str, ...], encoding: str | None, sheet: str | None
 
     inputs, invalid, warnings = run_validate(list(incidents), encoding=encoding, sheet=sheet)
     for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(_("warning: {warning}").format(warning=warning), err=True)
     for row in invalid:
         where = f"{row.origin['path']}:{row.origin['row']}"
         for column, message in row.errors:
             click.echo(f"{where}: {column}: {message}")
     rows = sum(item["rows"] for item in inputs)
     if invalid:
-        click.echo(f"{len(invalid)} of {rows} rows are invalid", err=True)
+        click.echo(
+            _("{invalid} of {rows} rows are invalid").format(
+                invalid=_count(len(invalid)), rows=_count(rows)
+            ),
+            err=True,
+        )
         raise SystemExit(1)
-    click.echo(f"{rows} rows in {len(inputs)} file(s): all valid")
+    click.echo(
+        _("{rows} rows in {files} file(s): all valid").format(
+            rows=_count(rows), files=_count(len(inputs))
+        )
+    )
 
 
 @main.group()
@@ -266,6 +383,11 @@ def rules_check(mandates: tuple[str, ...]) -> None:
     Example:
       scope-gap rules check rules/hogue-2023.yaml my-mandate.yaml
     """
+    with use_language(None):
+        _rules_check(mandates)
+
+
+def _rules_check(mandates: tuple[str, ...]) -> None:
     from .rules import read_mandate
 
     failed = False
@@ -277,7 +399,13 @@ def rules_check(mandates: tuple[str, ...]) -> None:
             failed = True
         else:
             n = len(mandate.clauses)
-            click.echo(f"{path}: ok ({mandate.id}, {n} clause{'' if n == 1 else 's'})")
+            click.echo(
+                ngettext(
+                    "{path}: ok ({mandate}, {count} clause)",
+                    "{path}: ok ({mandate}, {count} clauses)",
+                    n,
+                ).format(path=path, mandate=mandate.id, count=_count(n))
+            )
     if failed:
         raise SystemExit(1)
 
@@ -301,7 +429,7 @@ def rules_test(files: tuple[str, ...]) -> None:
 
     paths = list(files) or [str(p) for p in bundled_test_files()]
     if not paths:
-        raise click.UsageError("no test files given and no bundled ones found")
+        raise click.UsageError(_("no test files given and no bundled ones found"))
     passed = failed = 0
     broken = False
     for path in paths:
@@ -316,13 +444,15 @@ def rules_test(files: tuple[str, ...]) -> None:
             where = f"{path}:{result.line}" if result.line else path
             if result.passed:
                 passed += 1
-                click.echo(f"PASS {where}: {result.name}")
+                click.echo(_("PASS {where}: {name}").format(where=where, name=result.name))
             else:
                 failed += 1
-                click.echo(f"FAIL {where}: {result.name}")
+                click.echo(_("FAIL {where}: {name}").format(where=where, name=result.name))
                 for failure in result.failures:
                     click.echo(f"    {failure}")
-    click.echo(f"{passed} passed, {failed} failed")
+    click.echo(
+        _("{passed} passed, {failed} failed").format(passed=_count(passed), failed=_count(failed))
+    )
     if failed or broken:
         raise SystemExit(1)
 
@@ -400,7 +530,7 @@ def compare(
     from .reports import COMPARE_WRITERS, DEFAULT_FORMATS, write_reports
 
     if len(mandates) < 2:
-        raise click.UsageError("compare needs at least two mandates (-m A -m B)")
+        raise click.UsageError(_("compare needs at least two mandates (-m A -m B)"))
     progress = ProgressLines(quiet)
     result = run_compare(
         list(incidents), list(mandates), encoding=encoding, sheet=sheet, progress=progress.stage
@@ -416,23 +546,33 @@ def compare(
         progress=progress.stage,
     )
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(_("warning: {warning}").format(warning=warning), err=True)
     counts = result.counts()
     ids = list(counts)
     width = max(14, *(len(i) for i in ids))
-    click.echo(" " * 16 + "".join(f"{i:>{width + 2}}" for i in ids))
-    for key, label in STATUS_LABELS.items():
-        click.echo(f"  {label:<14}" + "".join(f"{counts[i][key]:>{width + 2}}" for i in ids))
+    label_width, rows = _status_rows()
+    click.echo(" " * (label_width + 2) + "".join(f"{i:>{width + 2}}" for i in ids))
+    for key, label in rows:
+        click.echo(
+            f"  {label:<{label_width}}"
+            + "".join(f"{_count(counts[i][key]):>{width + 2}}" for i in ids)
+        )
     for mandate_id, added in result.adds.items():
         if added:
             shown = ", ".join(added[:20]) + (
-                f" and {len(added) - 20:,} more" if len(added) > 20 else ""
+                _(" and {count} more").format(count=format_number(len(added) - 20))
+                if len(added) > 20
+                else ""
             )
-            click.echo(f"only {mandate_id} has in scope ({len(added):,}): {shown}")
+            click.echo(
+                _("only {mandate} has in scope ({count}): {ids}").format(
+                    mandate=mandate_id, count=format_number(len(added)), ids=shown
+                )
+            )
         else:
-            click.echo(f"only {mandate_id} has in scope: nothing")
+            click.echo(_("only {mandate} has in scope: nothing").format(mandate=mandate_id))
     for path in written:
-        click.echo(f"wrote {path}")
+        click.echo(_("wrote {path}").format(path=path))
 
 
 def _split_ids(values: tuple[str, ...]) -> list[str]:
@@ -497,7 +637,7 @@ def amend(
 
     ids = _split_ids(cover)
     if not ids and not cover_status:
-        raise click.UsageError("choose incidents with --cover ID or --cover-status STATUS")
+        raise click.UsageError(_("choose incidents with --cover ID or --cover-status STATUS"))
     result = run_amend(
         list(incidents),
         mandate,
@@ -510,15 +650,18 @@ def amend(
     result.command = command_line()
     written = write_amend_outputs(result, output, formats, protect=incidents)
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(_("warning: {warning}").format(warning=warning), err=True)
     click.echo(
-        f"{result.mandate.id}: {len(result.chosen)} incident(s) chosen; "
-        f"{len(result.amendments)} change(s) to the rules"
+        _("{mandate}: {chosen} incident(s) chosen; {changes} change(s) to the rules").format(
+            mandate=result.mandate.id,
+            chosen=_count(len(result.chosen)),
+            changes=_count(len(result.amendments)),
+        )
     )
     for line in result.summary_lines(uncovered_limit=20):
         click.echo(f"  {line}")
     for path in written:
-        click.echo(f"wrote {path}")
+        click.echo(_("wrote {path}").format(path=path))
 
 
 @main.command()
@@ -535,7 +678,7 @@ def template(path: str) -> None:
     from .reports.template import write_template
 
     target = atomic_write(Path(path), write_template)
-    click.echo(f"wrote {target}")
+    click.echo(_("wrote {path}").format(path=target))
 
 
 def run() -> None:
@@ -545,9 +688,10 @@ def run() -> None:
     except Exception as exc:  # pragma: no cover - a bug, reported without a traceback
         if os.environ.get("SCOPE_GAP_DEBUG"):
             raise
-        click.echo(
-            f"Error: unexpected {type(exc).__name__}: {exc} (set SCOPE_GAP_DEBUG=1 for details; "
-            "please report it)",
-            err=True,
-        )
+        with use_language(None):
+            message = _(
+                "Error: unexpected {error}: {message} (set SCOPE_GAP_DEBUG=1 for details; "
+                "please report it)"
+            ).format(error=type(exc).__name__, message=exc)
+        click.echo(message, err=True)
         sys.exit(1)

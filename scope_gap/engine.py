@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .i18n import N_, _, format_date, language, localized
 from .model import (
     ENUMS,
     MULTI_VALUED,
@@ -38,8 +39,34 @@ OUTCOME_NAMES = {0: "false", 1: "unknown", 2: "true"}
 # --- leaves ---------------------------------------------------------------------------------
 
 
+#: how reasons and generated gap labels name the contract's columns (marked for translation)
+FIELD_WORDS: dict[str, str] = {
+    "id": N_("id"),
+    "title": N_("title"),
+    "date": N_("date"),
+    "level": N_("level"),
+    "event_type": N_("event type"),
+    "jurisdiction": N_("jurisdiction"),
+    "event": N_("event"),
+    "actor": N_("actor"),
+    "tactic": N_("tactic"),
+    "target": N_("target"),
+    "summary": N_("summary"),
+    "evidence": N_("evidence"),
+    "sources": N_("sources"),
+    "notes": N_("notes"),
+}
+
+
 def _label(field_name: str) -> str:
-    return field_name.replace("_", " ")
+    if language() == "en":
+        return field_name.replace("_", " ")
+    word = FIELD_WORDS.get(field_name)
+    return _(word) if word is not None else field_name.replace("_", " ")
+
+
+def _capitalized(label: str) -> str:
+    return label.capitalize() if language() == "en" else label[:1].upper() + label[1:]
 
 
 def _or(values: tuple[str, ...] | list[str]) -> str:
@@ -47,20 +74,36 @@ def _or(values: tuple[str, ...] | list[str]) -> str:
     if len(values) == 1:
         return values[0]
     if len(values) <= 3:
-        return ", ".join(values[:-1]) + " or " + values[-1]
-    return "one of " + ", ".join(values)
+        return _("{values} or {last}").format(values=", ".join(values[:-1]), last=values[-1])
+    return _("one of {values}").format(values=", ".join(values))
+
+
+def _describe(ref: RangeRef) -> str:
+    """A range as `RangeRef.describe` writes it, with the dates of the current language."""
+    if language() == "en":
+        return ref.describe()
+    interval = DateInterval(ref.start, ref.end)
+    if ref.start == ref.end:
+        span = format_date(interval.first)
+    else:
+        span = _("{start} to {end}").format(
+            start=format_date(interval.first), end=format_date(interval.last)
+        )
+    return f"{ref.name} ({span})" if ref.name else span
 
 
 def _ranges(refs: tuple[RangeRef, ...]) -> str:
-    parts = [r.describe() for r in refs]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
+    parts = [_describe(r) for r in refs]
+    if len(parts) == 1:
+        return parts[0]
+    return _("{values} or {last}").format(values=", ".join(parts[:-1]), last=parts[-1])
 
 
 def _bound(leaf: Leaf) -> str:
     refs: tuple[RangeRef, ...] = leaf.value
     if len(refs) == 1 and refs[0].name is None:
         day = refs[0].start if leaf.op == "before" else refs[0].end
-        return DateInterval(day, day).first.isoformat()
+        return format_date(DateInterval(day, day).first)
     return _ranges(refs)
 
 
@@ -73,32 +116,34 @@ def requirement(leaf: Leaf, negated: bool) -> str:
             return _or(values)
         case ("equals", True) | ("in", True) | ("not_in", False):
             values = (leaf.value,) if leaf.op == "equals" else leaf.value
-            return f"{label} other than {_or(values)}"
+            return _("{label} other than {values}").format(label=label, values=_or(values))
         case ("not_in", True):
             return _or(leaf.value)
         case ("matches", False):
-            return f"{label} to match /{leaf.value}/"
+            return _("{label} to match /{pattern}/").format(label=label, pattern=leaf.value)
         case ("matches", True):
-            return f"{label} not to match /{leaf.value}/"
+            return _("{label} not to match /{pattern}/").format(label=label, pattern=leaf.value)
         case ("missing", _):
             blank = leaf.value != negated
-            return f"{label} not to be known" if blank else f"a known {label}"
+            if blank:
+                return _("{label} not to be known").format(label=label)
+            return _("a known {label}").format(label=label)
         case ("within", False):
-            return f"a date within {_ranges(leaf.value)}"
+            return _("a date within {ranges}").format(ranges=_ranges(leaf.value))
         case ("within", True):
-            return f"a date not within {_ranges(leaf.value)}"
+            return _("a date not within {ranges}").format(ranges=_ranges(leaf.value))
         case ("overlaps", False):
-            return f"a date overlapping {_ranges(leaf.value)}"
+            return _("a date overlapping {ranges}").format(ranges=_ranges(leaf.value))
         case ("overlaps", True):
-            return f"a date not overlapping {_ranges(leaf.value)}"
+            return _("a date not overlapping {ranges}").format(ranges=_ranges(leaf.value))
         case ("before", False):
-            return f"a date before {_bound(leaf)}"
+            return _("a date before {bound}").format(bound=_bound(leaf))
         case ("before", True):
-            return f"a date not before {_bound(leaf)}"
+            return _("a date not before {bound}").format(bound=_bound(leaf))
         case ("after", False):
-            return f"a date after {_bound(leaf)}"
+            return _("a date after {bound}").format(bound=_bound(leaf))
         case ("after", True):
-            return f"a date not after {_bound(leaf)}"
+            return _("a date not after {bound}").format(bound=_bound(leaf))
         case _:
             raise ValueError(f"no wording for operator {leaf.op!r}")
 
@@ -128,41 +173,43 @@ def rule_text(node: Node) -> str:
 
 def generated_gap(leaf: Leaf, negated: bool) -> str:
     """A gap label for a leaf that has none."""
-    label = _label(leaf.field)
+    label = _capitalized(_label(leaf.field))
     match (leaf.op, negated):
         case ("equals", False) | ("in", False):
             values = (leaf.value,) if leaf.op == "equals" else leaf.value
-            return f"{label.capitalize()} other than {_or(values)}"
+            return _("{label} other than {values}").format(label=label, values=_or(values))
         case ("equals", True) | ("in", True) | ("not_in", False):
             values = (leaf.value,) if leaf.op == "equals" else leaf.value
-            return f"{label.capitalize()} is {_or(values)}"
+            return _("{label} is {values}").format(label=label, values=_or(values))
         case ("not_in", True):
-            return f"{label.capitalize()} other than {_or(leaf.value)}"
+            return _("{label} other than {values}").format(label=label, values=_or(leaf.value))
         case ("matches", _):
-            return (
-                f"{label.capitalize()} {'matching' if negated else 'not matching'} /{leaf.value}/"
-            )
+            if negated:
+                return _("{label} matching /{pattern}/").format(label=label, pattern=leaf.value)
+            return _("{label} not matching /{pattern}/").format(label=label, pattern=leaf.value)
         case ("missing", _):
             blank = leaf.value != negated
-            return f"{label.capitalize()} {'known' if blank else 'not known'}"
+            if blank:
+                return _("{label} known").format(label=label)
+            return _("{label} not known").format(label=label)
         case ("within", False) | ("overlaps", False):
-            return f"Date outside {_ranges(leaf.value)}"
+            return _("Date outside {ranges}").format(ranges=_ranges(leaf.value))
         case ("within", True) | ("overlaps", True):
-            return f"Date in {_ranges(leaf.value)}"
+            return _("Date in {ranges}").format(ranges=_ranges(leaf.value))
         case ("before", False):
-            return f"Date not before {_bound(leaf)}"
+            return _("Date not before {bound}").format(bound=_bound(leaf))
         case ("after", False):
-            return f"Date not after {_bound(leaf)}"
+            return _("Date not after {bound}").format(bound=_bound(leaf))
         case ("before", True):
-            return f"Date before {_bound(leaf)}"
+            return _("Date before {bound}").format(bound=_bound(leaf))
         case ("after", True):
-            return f"Date after {_bound(leaf)}"
+            return _("Date after {bound}").format(bound=_bound(leaf))
         case _:
             raise ValueError(f"no gap label for operator {leaf.op!r}")
 
 
 def gap_label(leaf: Leaf, negated: bool) -> str:
-    return leaf.gap if leaf.gap else generated_gap(leaf, negated)
+    return localized(leaf, "gap") if leaf.gap else generated_gap(leaf, negated)
 
 
 def _known(text: str, column: str) -> bool:
@@ -242,10 +289,10 @@ def evaluate_leaf(leaf: Leaf, table: Table) -> np.ndarray:
                 total = e - s + 1
                 values = np.where(inside == total, TRUE, np.where(inside == 0, FALSE, UNKNOWN_TV))
         case "before":
-            first = min(a for a, _ in spans)
+            first = min(a for a, _b in spans)
             values = np.where(e < first, TRUE, np.where(s >= first, FALSE, UNKNOWN_TV))
         case "after":
-            last = max(b for _, b in spans)
+            last = max(b for _a, b in spans)
             values = np.where(s > last, TRUE, np.where(e <= last, FALSE, UNKNOWN_TV))
         case _:
             raise ValueError(f"not a date operator: {leaf.op!r}")
@@ -329,7 +376,7 @@ def _blame(outcome: ClauseOutcome, n: int) -> None:
                 outcome.unknown[entry.leaf_index] = need & (value == UNKNOWN_TV)
             case All(parts) | AnyOf(parts):
                 conjunctive = isinstance(node, All) != entry.negated
-                for _ in parts:
+                for _part in parts:
                     child = nodes[position]
                     visit(need & (effective(child) != TRUE) if conjunctive else need)
             case Not():
@@ -376,14 +423,18 @@ def reason_text(
     label = _label(leaf.field)
     need = requirement(leaf, negated) if need is None else need
     if not _known(value, leaf.field):
-        return f"{label} is not known; clause {clause.id} requires {need}"
+        return _("{label} is not known; clause {clause} requires {need}").format(
+            label=label, clause=clause.id, need=need
+        )
     shown = _shorten(value.strip())
     if outcome == UNKNOWN_TV:
-        return (
-            f"{label} is {shown}, which lies partly inside and partly outside what clause "
-            f"{clause.id} requires: {need}"
-        )
-    return f"{label} is {shown}; clause {clause.id} requires {need}"
+        return _(
+            "{label} is {value}, which lies partly inside and partly outside what clause "
+            "{clause} requires: {need}"
+        ).format(label=label, value=shown, clause=clause.id, need=need)
+    return _("{label} is {value}; clause {clause} requires {need}").format(
+        label=label, value=shown, clause=clause.id, need=need
+    )
 
 
 # A row's explanation is a sequence of "slots" (one per clause for covered_by, per leaf for
@@ -417,7 +468,7 @@ def _group(slots: list[Slot], n: int) -> tuple[np.ndarray, list[list[str]]]:
     lists = []
     for row in first.tolist():
         texts = []
-        for codes, _, text in slots:
+        for codes, _size, text in slots:
             code = int(codes[row])
             if code:
                 texts.append(text(code))
@@ -505,10 +556,10 @@ def evaluate(mandate: Mandate, table: Table) -> Evaluation:
         for entry in outcome.leaf_nodes():
             reason_slots.append(_reason_slot(outcome, entry, table, not_in_scope))
         if not clause.examined:
-            note = (
-                f"context clause {clause.id} could not be decided, so it does not make "
+            note = _(
+                "context clause {clause} could not be decided, so it does not make "
                 "the incident context_only"
-            )
+            ).format(clause=clause.id)
             undecided = (outcome.values == UNKNOWN_TV) & out_of_scope
             reason_slots.append((undecided.astype(np.int64), 2, _constant(note)))
 

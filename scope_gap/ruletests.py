@@ -19,6 +19,7 @@ import pandas as pd
 
 from .bundled import bundled_dir
 from .errors import Location, RuleError, RulesError, did_you_mean
+from .i18n import _, language, use_language
 from .model import COLUMNS, Status
 from .rules.yamlload import YList, YMap, load_yaml
 
@@ -150,17 +151,27 @@ def run_test_file(path: str | Path) -> list[CaseResult]:
 
     from .api import analyze
 
-    analysis = analyze(pd.DataFrame(rows), mandate)
+    # expectations name gaps as the rule file writes them (English): compare in English
+    with use_language("en"):
+        analysis = analyze(pd.DataFrame(rows), mandate)
+    shown = analysis
+    if language() != "en":  # the reasons of failed cases, in the language of the output
+        shown = analyze(pd.DataFrame(rows), mandate)
     results = []
     by_position = {
         int(p): r for p, r in zip(analysis.table.positions, analysis.incidents, strict=True)
+    }
+    shown_by_position = {
+        int(p): r for p, r in zip(shown.table.positions, shown.incidents, strict=True)
     }
     invalid = {row.position: row for row in analysis.invalid}
     for i, expect in enumerate(expects):
         failures = []
         if i in invalid:
             failures.append(
-                "the fixture incident is invalid: " + "; ".join(invalid[i].error_texts())
+                _("the fixture incident is invalid: {problems}").format(
+                    problems="; ".join(invalid[i].error_texts())
+                )
             )
         else:
             record = by_position[i]
@@ -170,8 +181,13 @@ def run_test_file(path: str | Path) -> list[CaseResult]:
                 want = expect[key] if key == "status" else [str(v) for v in expect[key] or []]
                 got = record[key]
                 if want != got:
-                    failures.append(f"expected {key} {want!r}, got {got!r}")
-            if failures and record["reasons"]:
-                failures.append("reasons: " + "; ".join(record["reasons"]))
+                    failures.append(
+                        _("expected {key} {want}, got {got}").format(
+                            key=key, want=repr(want), got=repr(got)
+                        )
+                    )
+            reasons = shown_by_position[i]["reasons"]
+            if failures and reasons:
+                failures.append(_("reasons: {reasons}").format(reasons="; ".join(reasons)))
         results.append(CaseResult(name, names[i], lines[i], failures))
     return results

@@ -6,8 +6,17 @@ from typing import Any
 
 from ..engine import OUTCOME_NAMES, condition_text
 from ..errors import ScopeGapError, did_you_mean
-from ..model import All, AnyOf, Leaf, Not
+from ..i18n import N_, _, language, localized
+from ..model import All, AnyOf, Leaf, Not, status_label
 from .common import origin_text
+
+#: outcomes and coverages as the explanation writes them (marked for translation)
+OUTCOME_WORDS = {"false": N_("false"), "unknown": N_("unknown"), "true": N_("true")}
+COVERAGE_WORDS = {"examined": N_("examined"), "context": N_("context")}
+
+
+def _outcome(value: Any) -> str:
+    return _(OUTCOME_WORDS[OUTCOME_NAMES[int(value)]])
 
 
 class ExplainError(ScopeGapError):
@@ -23,14 +32,18 @@ def _find(analysis: Any, incident_id: str) -> int:
         if str(row.fields.get("id", "")).strip() == wanted:
             problems = "; ".join(row.error_texts())
             raise ExplainError(
-                f"incident '{wanted}' ({origin_text(row.origin)}) is an invalid row: {problems}"
+                _("incident '{id}' ({origin}) is an invalid row: {problems}").format(
+                    id=wanted, origin=origin_text(row.origin), problems=problems
+                )
             )
-    raise ExplainError(f"no incident with id '{wanted}'{did_you_mean(wanted, ids)}")
+    raise ExplainError(
+        _("no incident with id '{id}'").format(id=wanted) + did_you_mean(wanted, ids)
+    )
 
 
 def _value(leaf: Leaf, fields: dict[str, str]) -> str:
     text = str(fields.get(leaf.field, "")).strip()
-    return text if text and text != "unknown" else "(not known)"
+    return text if text and text != "unknown" else _("(not known)")
 
 
 def explain_incident(analysis: Any, incident_id: str) -> str:
@@ -40,20 +53,26 @@ def explain_incident(analysis: Any, incident_id: str) -> str:
     fields = record["fields"]
     lines = [
         f"{record['id']}: {fields.get('title', '')}",
-        f"  from {origin_text(record['origin'])}",
-        f"mandate {analysis.mandate.id}: {analysis.mandate.title}",
+        _("  from {origin}").format(origin=origin_text(record["origin"])),
+        _("mandate {id}: {title}").format(
+            id=analysis.mandate.id, title=localized(analysis.mandate, "title")
+        ),
         "",
     ]
     for outcome in analysis.evaluation.clauses:
         clause = outcome.clause
         ref = f" {clause.ref}" if clause.ref else ""
         lines.append(
-            f"clause {clause.id}{ref} [{clause.coverage.value}]: "
-            f"{OUTCOME_NAMES[int(outcome.values[i])]}"
+            _("clause {id}{ref} [{coverage}]: {outcome}").format(
+                id=clause.id,
+                ref=ref,
+                coverage=_(COVERAGE_WORDS[clause.coverage.value]),
+                outcome=_outcome(outcome.values[i]),
+            )
         )
         for entry in outcome.nodes:
             indent = "  " * (entry.depth + 1)
-            value = OUTCOME_NAMES[int(entry.values[i])]
+            value = _outcome(entry.values[i])
             match entry.node:
                 case Leaf() as leaf:
                     lines.append(
@@ -66,14 +85,15 @@ def explain_incident(analysis: Any, incident_id: str) -> str:
                     lines.append(f"{indent}any -> {value}")
                 case Not():
                     lines.append(f"{indent}not -> {value}")
-                case _:
+                case _unknown:
                     raise TypeError(f"not a condition node: {entry.node!r}")
-    lines += ["", f"status: {record['status']}"]
+    status = record["status"] if language() == "en" else status_label(record["status"])
+    lines += ["", _("status: {status}").format(status=status)]
     if record["covered_by"]:
-        lines.append(f"covered by: {', '.join(record['covered_by'])}")
+        lines.append(_("covered by: {clauses}").format(clauses=", ".join(record["covered_by"])))
     if record["gaps"]:
-        lines.append(f"gaps: {'; '.join(record['gaps'])}")
+        lines.append(_("gaps: {gaps}").format(gaps="; ".join(record["gaps"])))
     if record["reasons"]:
-        lines.append("reasons:")
+        lines.append(_("reasons:"))
         lines += [f"  - {reason}" for reason in record["reasons"]]
     return "\n".join(lines)
