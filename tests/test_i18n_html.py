@@ -5,6 +5,7 @@ catalogue is left, and the French page still runs its script under the CSP and p
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +22,26 @@ from scope_gap.reports.views import (
     write_compare_html,
     write_compare_xlsx,
 )
-from tests.test_html import CHROMIUM, CHROMIUM_ARGS, Page, _browser_unavailable, _open
+from tests.test_html import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    HOSTILE_MANDATE,
+    HOSTILE_ROWS,
+    Page,
+    _browser_unavailable,
+    _open,
+    write_csv,
+)
 
 NBSP = "\u00a0"
 PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\(\w+\)s")
 TAG = re.compile(r"<[^>]+>")
 
 
-def english_messages() -> list[str]:
-    """The html catalogue's English messages that French writes differently (longer than 3)."""
+@cache
+def english_messages() -> tuple[tuple[str, list[str]], ...]:
+    """The html catalogue's English messages that French writes differently (longer than 3),
+    each with its literal parts (the text between its placeholders, tags left out)."""
     with open(LOCALE_DIR / "fr" / "LC_MESSAGES" / "html.po", "rb") as handle:
         catalog = read_po(handle)
     out = []
@@ -38,8 +50,10 @@ def english_messages() -> list[str]:
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        out += [i for i in ids if len(i) > 3 and i not in strings]
-    return out
+        out += [
+            (i, PLACEHOLDER.split(TAG.sub("", i))) for i in ids if len(i) > 3 and i not in strings
+        ]
+    return tuple(out)
 
 
 def leftovers(texts: list[str]) -> list[str]:
@@ -49,16 +63,18 @@ def leftovers(texts: list[str]) -> list[str]:
     or ` (` (incident data is English and has words like "End" or "none" in it); a longer
     one counts anywhere, its placeholders matching any text."""
     texts = [" ".join(t.split()) for t in texts if t.strip()]
-    whole = "\n".join(texts)
     found = []
-    for message in english_messages():
-        plain = TAG.sub("", message)
-        parts = PLACEHOLDER.split(plain)
+    for message, parts in english_messages():
+        longest = max(parts, key=len)
+        candidates = [t for t in texts if longest in t]
         pattern = ".+?".join(re.escape(p) for p in parts)
-        if len(plain.split()) >= 4:
-            if re.search(pattern, whole):
-                found.append(message)
-        elif any(re.fullmatch(pattern + r"(:|\s·.*|\s\(.*)?", t) for t in texts):
+        if len(" ".join(parts).split()) >= 4:
+            hit = any(re.search(pattern, t) for t in candidates)
+            # a message may span text nodes (a <strong> or <code> inside it)
+            hit = hit or (longest != " ".join(parts) and longest in "\n".join(texts))
+        else:
+            hit = any(re.fullmatch(pattern + r"(:|\s·.*|\s\(.*)?", t) for t in candidates)
+        if hit:
             found.append(message)
     return found
 
@@ -134,6 +150,22 @@ def test_english_is_unchanged_by_the_catalogue() -> None:
     assert "Counts by status" in text and "Dénombrement" not in text
 
 
+def test_hostile_data_inside_french_messages_is_escaped_and_cleaned(tmp_path: Path) -> None:
+    """Mandate titles, IDs and origins reach some French messages as placeholders: they are
+    escaped and lose their control and bidi characters like any other output."""
+    data = write_csv(tmp_path / "hostile.csv", HOSTILE_ROWS)
+    mandate = tmp_path / "hostile.yaml"
+    mandate.write_text(HOSTILE_MANDATE, encoding="utf-8")
+    with use_language("fr"):
+        text, _ = render_html(scope_gap.analyze(str(data), str(mandate)))
+    page = Page(text)
+    assert len(page.scripts) == 1
+    assert not page.find("img") and not page.find("b") and not page.find("em")
+    assert "Rapport des lacunes" + NBSP + ": Inquiry &lt;script&gt;" in text
+    assert "Plus de détails sur &lt;script&gt;" in text
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text)
+
+
 @pytest.mark.parametrize("name", ["compare.html", "amend.html"])
 def test_the_french_compare_and_amend_pages(french_views: Any, name: str) -> None:
     page = Page(french_views[name].read_text(encoding="utf-8"))
@@ -152,7 +184,7 @@ def test_the_french_compare_and_amend_pages(french_views: Any, name: str) -> Non
 def test_the_french_compare_and_amend_workbooks(french_views: Any) -> None:
     compare = load_workbook(french_views["compare.xlsx"])
     amend = load_workbook(french_views["amend.xlsx"])
-    assert compare.sheetnames[1:] == ["Matrice", "Ajouts", "À propos"]
+    assert compare.sheetnames == ["Sommaire", "Matrice", "Ajouts", "À propos"]
     assert amend.sheetnames == ["Modifications", "Clauses", "Non couverts", "À propos"]
     cells = []
     for workbook in (compare, amend):

@@ -35,7 +35,9 @@ from ..model import (
     UNKNOWN,
     Coverage,
     Status,
+    display_name,
     split_sources,
+    status_label,
 )
 from .common import extra_columns, header_names, origin_text
 
@@ -172,14 +174,12 @@ def script_hash(script: str) -> str:
 
 def _label(key: str) -> str:
     """A contract column's header in the current language (other keys as given)."""
-    name = DISPLAY_NAMES.get(key)
-    return _(name) if name is not None else key
+    return display_name(key)
 
 
 def _status_label(code: str) -> str:
     """A status as people read it, in the current language."""
-    label = STATUS_LABELS.get(code)
-    return _(label) if label is not None else code
+    return status_label(code)
 
 
 def status_labels() -> dict[str, str]:

@@ -138,12 +138,11 @@ def _plain(value: Any) -> str:
 
 # --- workbooks -----------------------------------------------------------------------------
 
-#: the workbooks' sheet names (Excel's own names: at most 31 characters, no []:*?/\\)
+#: the workbooks' sheet names (Excel's own names: at most 31 characters, no []:*?/\\); the
+#: Summary and About sheets are named as in the gap report's workbook (`excel.sheet_name`)
 SHEETS = {
-    "summary": N_("Summary"),
     "matrix": N_("Matrix"),
     "adds": N_("Adds"),
-    "about": N_("About"),
     "amendments": N_("Amendments"),
     "clauses": N_("Clauses"),
     "uncovered": N_("Uncovered"),
@@ -215,6 +214,8 @@ def _fill_statuses(ws: Any, first_column: int, last_column: int) -> None:
 
 
 def _about(wb: Any, result: Any, mandates: list[Any]) -> None:
+    from .excel import sheet_name
+
     rows = [
         [_("Tool"), f"scope-gap {__version__}"],
         [_("Generated (UTC)"), generated_at()],
@@ -234,7 +235,7 @@ def _about(wb: Any, result: Any, mandates: list[Any]) -> None:
         ]
         for m in mandates
     ]
-    _sheet(wb, _(SHEETS["about"]), [_("Item"), _("Value")], rows, [22, 100])
+    _sheet(wb, sheet_name("about"), [_("Item"), _("Value")], rows, [22, 100])
 
 
 def _save(wb: Any, path: Path, title: str) -> None:
@@ -246,6 +247,8 @@ def _save(wb: Any, path: Path, title: str) -> None:
 def write_compare_xlsx(comparison: Any, path: Path) -> None:
     from openpyxl import Workbook
 
+    from .excel import sheet_name
+
     wb = Workbook()
     wb.remove(wb.active)
     counts = comparison.counts()
@@ -253,7 +256,7 @@ def write_compare_xlsx(comparison: Any, path: Path) -> None:
     statuses = [*STATUS_ORDER, "invalid"]
     _sheet(
         wb,
-        _(SHEETS["summary"]),
+        sheet_name("summary"),
         [_("Mandate"), _label("title"), *[_status_label(s) for s in statuses], _("Adds")],
         [
             [
