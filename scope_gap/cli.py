@@ -36,9 +36,20 @@ def _fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
                     click.echo(str(error), err=True)
                 raise SystemExit(1) from None
             except ScopeGapError as exc:
-                raise click.ClickException(str(exc)) from None
+                raise _Failure(str(exc)) from None
 
     return run
+
+
+class _Failure(click.ClickException):
+    """A ClickException whose `Error:` prefix is in the language of the command."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.prefix = _("Error: {message}")
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.prefix.format(message=self.format_message()), file=file, err=True)
 
 
 def _count(value: int) -> str:
@@ -488,7 +499,7 @@ def explain(
     try:
         click.echo(explain_incident(result, incident_id))
     except ExplainError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise _Failure(str(exc)) from None
 
 
 @main.command()

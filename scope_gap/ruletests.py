@@ -54,6 +54,10 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _unknown_key(key: Any, known: Any) -> str:
+    return _("unknown key '{key}'").format(key=key) + did_you_mean(str(key), known)
+
+
 def run_test_file(path: str | Path) -> list[CaseResult]:
     """Run every case of one test file; a malformed file raises RulesError with locations."""
     from .api import load_mandate  # the wiring layer: load the mandate and analyze fixtures
@@ -63,7 +67,9 @@ def run_test_file(path: str | Path) -> list[CaseResult]:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise RulesError([RuleError(f"cannot read the test file: {exc}", Location(name))]) from None
+        raise RulesError(
+            [RuleError(_("cannot read the test file: {reason}").format(reason=exc), Location(name))]
+        ) from None
     root = load_yaml(text, name, errors)
     if errors:
         raise RulesError(errors)
@@ -73,14 +79,14 @@ def run_test_file(path: str | Path) -> list[CaseResult]:
 
     if not isinstance(root, YMap):
         raise RulesError(
-            [RuleError("a test file is a mapping with mandate and cases", Location(name))]
+            [RuleError(_("a test file is a mapping with mandate and cases"), Location(name))]
         )
     for key in root:
         if key not in FILE_KEYS:
-            fail(f"unknown key '{key}'{did_you_mean(str(key), FILE_KEYS)}", root.key_marks[key])
+            fail(_unknown_key(key, FILE_KEYS), root.key_marks[key])
     cases = root.get("cases")
     if not isinstance(cases, YList) or not cases:
-        fail("'cases' must be a non-empty list", root.value_marks.get("cases", root.mark))
+        fail(_("'cases' must be a non-empty list"), root.value_marks.get("cases", root.mark))
         raise RulesError(errors)
     mandate_ref = str(root.get("mandate", ""))
     local = Path(path).parent / mandate_ref
@@ -102,40 +108,39 @@ def run_test_file(path: str | Path) -> list[CaseResult]:
     lines: list[int | None] = []
     for case, at in zip(cases, cases.item_marks, strict=True):
         if not isinstance(case, YMap):
-            fail("a case is a mapping with name, incident and expect", at)
+            fail(_("a case is a mapping with name, incident and expect"), at)
             continue
         for key in case:
             if key not in CASE_KEYS:
-                fail(f"unknown key '{key}'{did_you_mean(str(key), CASE_KEYS)}", case.key_marks[key])
+                fail(_unknown_key(key, CASE_KEYS), case.key_marks[key])
         incident, expect = case.get("incident"), case.get("expect")
         if not isinstance(incident, YMap):
             fail(
-                "'incident' must be a mapping of column: value",
+                _("'incident' must be a mapping of column: value"),
                 case.value_marks.get("incident", at),
             )
             continue
         for key in incident:
             if str(key) not in COLUMNS:
                 fail(
-                    f"unknown column '{key}'{did_you_mean(str(key), COLUMNS)}",
+                    _("unknown column '{column}'").format(column=key)
+                    + did_you_mean(str(key), COLUMNS),
                     incident.key_marks[key],
                 )
         if not isinstance(expect, YMap) or "status" not in expect:
             fail(
-                "'expect' must be a mapping with at least a status",
+                _("'expect' must be a mapping with at least a status"),
                 case.value_marks.get("expect", at),
             )
             continue
         for key in expect:
             if key not in EXPECT_KEYS:
-                fail(
-                    f"unknown key '{key}'{did_you_mean(str(key), EXPECT_KEYS)}",
-                    expect.key_marks[key],
-                )
+                fail(_unknown_key(key, EXPECT_KEYS), expect.key_marks[key])
         if expect.get("status") not in STATUSES:
             status = expect.get("status")
             fail(
-                f"unknown status '{status}'{did_you_mean(str(status), STATUSES)}",
+                _("unknown status '{status}'").format(status=status)
+                + did_you_mean(str(status), STATUSES),
                 expect.value_marks["status"],
             )
         row = {column: "" for column in ("id", "title", "date", "level", "event_type")}

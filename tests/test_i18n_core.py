@@ -188,3 +188,38 @@ def test_every_help_text_has_french():
             walk(sub)
 
     walk(main)
+
+
+def test_rule_test_errors_and_failures_in_french(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "mandate: hogue-2023\ncases:\n  - name: x\n    incident: {id: T1, colour: red}\n"
+        "    expect: {status: inscope}\n    extra: 1\n",
+        encoding="utf-8",
+    )
+    done = _run_cli(["rules", "test", str(bad)], tmp_path)
+    assert done.returncode == 1
+    assert "colonne inconnue «\u00a0colour\u00a0»" in done.stdout
+    assert "clé inconnue «\u00a0extra\u00a0»" in done.stdout
+    _assert_no_english(done.stdout)
+    failing = tmp_path / "failing.yaml"
+    failing.write_text(
+        "mandate: hogue-2023\ncases:\n  - name: a provincial race\n"
+        "    incident: {id: T1, date: '2022-06', level: provincial, event_type: leadership_race}"
+        "\n    expect: {status: in_scope}\n",
+        encoding="utf-8",
+    )
+    done = _run_cli(["rules", "test", str(failing)], tmp_path)
+    assert done.returncode == 1
+    assert "ÉCHEC" in done.stdout and "motifs\u00a0: ordre de gouvernement" in done.stdout
+    assert "status attendu\u00a0: 'in_scope'" in done.stdout
+
+
+def test_errors_are_prefixed_in_french(tmp_path):
+    done = _run_cli(["explain", "NOPE"], tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.startswith(
+        "Erreur\u00a0: aucun incident n'a l'identifiant «\u00a0NOPE\u00a0»"
+    )
+    english = _run_cli(["explain", "NOPE"], tmp_path, lang="en")
+    assert english.stderr.startswith("Error: no incident with id 'NOPE'")
