@@ -104,6 +104,22 @@ def french_views(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {p.stem + p.suffix: p for p in folder.iterdir()}
 
 
+def test_french_messages_are_safe_to_put_in_the_page_as_they_are() -> None:
+    """Jinja2 puts a translated message into the page unescaped (only its placeholders are
+    escaped): a translation has the tags of its English, and no quote or ampersand that could
+    end an attribute or start an entity."""
+    with open(LOCALE_DIR / "fr" / "LC_MESSAGES" / "html.po", "rb") as handle:
+        catalog = read_po(handle)
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in strings:
+            assert TAG.findall(text) == TAG.findall(ids[0]), text
+            assert '"' not in text and "&" not in text, text
+
+
 def test_the_french_report_says_it_is_french(french_page: Any) -> None:
     _, page = french_page
     assert page.find("html")[0]["lang"] == "fr"
