@@ -196,6 +196,12 @@ REPORT_FORMATS = click.option(
     type=click.Choice(FORMATS),
     help="Report format; repeat for several (default: xlsx, html and json).",
 )
+LANG = click.option(
+    "--lang",
+    type=click.Choice(["en", "fr"]),
+    default=None,
+    help="Language of the reports and messages (default: SCOPE_GAP_LANG, else en).",
+)
 QUIET = click.option(
     "-q", "--quiet", is_flag=True, help="No progress lines on standard error for large inputs."
 )
@@ -278,6 +284,7 @@ def main() -> None:
 @ENCODING
 @SHEET
 @QUIET
+@LANG
 @_fail_cleanly
 def analyze(
     incidents: tuple[str, ...],
@@ -288,6 +295,7 @@ def analyze(
     encoding: str | None,
     sheet: str | None,
     quiet: bool,
+    lang: str | None,
 ) -> None:
     """Classify every incident and write the gap reports.
 
@@ -518,6 +526,7 @@ def explain(
 @ENCODING
 @SHEET
 @QUIET
+@LANG
 @_fail_cleanly
 def compare(
     incidents: tuple[str, ...],
@@ -527,6 +536,7 @@ def compare(
     encoding: str | None,
     sheet: str | None,
     quiet: bool,
+    lang: str | None,
 ) -> None:
     """Compare mandates: each incident's status under each, and what each one adds.
 
@@ -619,6 +629,7 @@ def _split_ids(values: tuple[str, ...]) -> list[str]:
 @ENCODING
 @SHEET
 @QUIET
+@LANG
 @_fail_cleanly
 def amend(
     incidents: tuple[str, ...],
@@ -630,6 +641,7 @@ def amend(
     encoding: str | None,
     sheet: str | None,
     quiet: bool,
+    lang: str | None,
 ) -> None:
     """The smallest changes to a mandate's rules that would bring chosen incidents in scope.
 
@@ -677,8 +689,9 @@ def amend(
 
 @main.command()
 @click.argument("path", metavar="FILE.xlsx", type=click.Path(dir_okay=False))
+@LANG
 @_fail_cleanly
-def template(path: str) -> None:
+def template(path: str, lang: str | None) -> None:
     """Write a blank input workbook: the contract's headers, drop-down lists, a data dictionary.
 
     \b
