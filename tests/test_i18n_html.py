@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 import scope_gap
 from scope_gap.i18n import LOCALE_DIR, use_language
+from scope_gap.reports import html as html_report
 from scope_gap.reports.html import render_html, script_hash, write_html
 from scope_gap.reports.views import (
     write_amend_html,
@@ -30,6 +31,7 @@ from tests.test_html import (
     Page,
     _browser_unavailable,
     _open,
+    generated_rows,
     write_csv,
 )
 
@@ -180,6 +182,23 @@ def test_hostile_data_inside_french_messages_is_escaped_and_cleaned(tmp_path: Pa
     assert "Rapport des lacunes" + NBSP + ": Inquiry &lt;script&gt;" in text
     assert "Plus de détails sur &lt;script&gt;" in text
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text)
+
+
+def test_french_long_lists_are_cut_with_a_french_pointer_and_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(html_report, "LIST_LIMIT", 4)
+    analysis = scope_gap.analyze(str(write_csv(tmp_path / "many.csv", generated_rows(30))))
+    with use_language("fr"):
+        warnings = write_html(analysis, tmp_path / "many.html")
+    page = Page((tmp_path / "many.html").read_text(encoding="utf-8"))
+    assert "Cette liste présente les 4 premiers incidents sur 18" in page.text
+    assert "les rapports xlsx, CSV et JSON" in page.text
+    assert "Cette page présente au plus 4 lignes par liste" in page.text
+    assert warnings and any(
+        "la liste des lacunes présente 4 lignes sur 18" in w for w in warnings
+    ), warnings
+    assert leftovers(page_texts(page) + warnings) == []
 
 
 @pytest.mark.parametrize("name", ["compare.html", "amend.html"])
