@@ -152,6 +152,20 @@ def test_the_french_report_uses_french_labels_titles_and_dates(french_page: Any)
     assert "Trier par" in page.text and "Effacer les filtres" in page.text
 
 
+def test_the_french_report_shows_the_french_title_and_summary_the_data_gives(
+    french_page: Any,
+) -> None:
+    _, page = french_page
+    analysis = scope_gap.analyze()
+    fields = next(r["fields"] for r in analysis.incidents if r["id"] == "FI-005")
+    assert fields.get("title_fr") and fields.get("summary_fr")
+    assert fields["title_fr"] in page.text and fields["title"] not in page.text
+    assert " ".join(fields["summary_fr"].split()) in " ".join(page.text.split())
+    terms = [t.strip() for t in Page(render_html(analysis)[0]).text_parts]
+    assert "title_fr" in terms  # English shows the extra columns as they are
+    assert "title_fr" not in [t.strip() for t in page.text_parts]
+
+
 def test_the_french_script_is_translated_and_its_hash_is_in_the_policy(french_page: Any) -> None:
     text, page = french_page
     (script,) = page.scripts

@@ -27,7 +27,16 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..engine import rule_text
-from ..i18n import N_, _, format_date, format_number, language, localized, ngettext
+from ..i18n import (
+    N_,
+    _,
+    format_date,
+    format_number,
+    language,
+    localized,
+    localized_field,
+    ngettext,
+)
 from ..model import (
     DISPLAY_NAMES,
     ENUMS,
@@ -190,9 +199,16 @@ def _enum_text(value: str) -> str:
     return value.replace("_", " ")
 
 
+#: columns the page shows in the current language when the data gives them (`title_fr`...)
+LOCALIZED_COLUMNS = ("title", "summary")
+
+
 def _details(fields: dict[str, Any], extras: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    out = [(_label(key), fields.get(key, "")) for key in DETAIL_COLUMNS]
-    out += [(name, fields.get(key, "")) for key, name in extras]
+    out = [(_label(key), localized_field(fields, key)) for key in DETAIL_COLUMNS]
+    # in another language, the `<column>_<lang>` columns shown in place of a column are not
+    # repeated among the extras
+    shown = {f"{key}_{language()}" for key in LOCALIZED_COLUMNS} if language() != "en" else set()
+    out += [(name, fields.get(key, "")) for key, name in extras if key not in shown]
     return [(name, str(value)) for name, value in out if str(value).strip()]
 
 
@@ -230,7 +246,7 @@ def _incident_row(record: dict[str, Any], extras: list[tuple[str, str]]) -> dict
     return {
         "id": record["id"],
         "anchor": anchor_id(record["id"]),
-        "title": fields.get("title", ""),
+        "title": localized_field(fields, "title"),
         "date": fields.get("date", ""),
         "level": level,
         "event_type": _enum_text(fields.get("event_type", "")),
@@ -317,7 +333,7 @@ def context(analysis: Any) -> dict[str, Any]:
                 "anchor": f"invalid-{n}",
                 "origin": origin_text(row.origin),
                 "id": fields.get("id", ""),
-                "title": fields.get("title", ""),
+                "title": localized_field(fields, "title"),
                 "errors": row.error_texts(),
                 "cells": [(_label(k), v) for k, v in fields.items() if str(v).strip()],
             }
