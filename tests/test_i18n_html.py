@@ -223,6 +223,8 @@ def test_the_french_compare_and_amend_pages(french_views: Any, name: str) -> Non
     assert leftovers(page_texts(page)) == []
     if name == "compare.html":
         assert "Matrice de couverture" in page.text
+        titles = {r["id"]: r["fields"]["title_fr"] for r in scope_gap.analyze().incidents}
+        assert titles["FI-005"] in page.text  # the data's French titles
         assert "incidents documentés." in page.text
         assert "dans le mandat" in page.text
     else:
@@ -244,6 +246,7 @@ def test_the_french_compare_and_amend_workbooks(french_views: Any) -> None:
     assert "Mandat" in cells and "Avant" in cells and "Motifs" in cells
     assert leftovers(cells) == []
     matrix = compare["Matrice"]
+    assert any(str(c.value).startswith("CA1 affirme") for c in matrix["B"])
     statuses = [c.value for c in matrix["C"][1:]]
     assert "dans le mandat" in statuses or "contexte seulement" in statuses
     # the status colours follow the French labels too

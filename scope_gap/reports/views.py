@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import __version__
 from ..analysis import STATUS_ORDER
-from ..i18n import N_, _, language, localized, ngettext
+from ..i18n import N_, _, language, localized, localized_field, ngettext
 from ..model import STATUS_LABELS
 from .common import is_formula_like
 from .compare import matrix_rows
@@ -30,8 +30,16 @@ def _mandate_list(mandates: list[Any]) -> list[dict[str, Any]]:
     return [{"id": m.id, "title": localized(m, "title"), "sha256": m.sha256} for m in mandates]
 
 
+def _titles(comparison: Any) -> dict[str, str]:
+    """Each incident's title, its `title_fr` in French when the data gives one."""
+    first = comparison.analyses[0].incidents if comparison.analyses else []
+    titles = {r["id"]: localized_field(r["fields"], "title") for r in first}
+    return {r["id"]: titles.get(r["id"], r["title"]) for r in comparison.matrix}
+
+
 def write_compare_html(comparison: Any, path: Path) -> None:
     counts = comparison.counts()
+    titles = _titles(comparison)
     ids = [m.id for m in comparison.mandates]
     mandates = [
         {
@@ -50,7 +58,7 @@ def write_compare_html(comparison: Any, path: Path) -> None:
         mandates=mandates,
         status_order_labels=[_status_label(s) for s in [*STATUS_ORDER, "invalid"]],
         matrix=[
-            {"id": r["id"], "title": r["title"], "statuses": [r["statuses"][i] for i in ids]}
+            {"id": r["id"], "title": titles[r["id"]], "statuses": [r["statuses"][i] for i in ids]}
             for r in comparison.matrix
         ],
         invalid=len(comparison.invalid),
@@ -270,10 +278,12 @@ def write_compare_xlsx(comparison: Any, path: Path) -> None:
         [22, 50, 12],
     )
     header, rows = matrix_rows(comparison)
-    labelled = [[r[0], r[1], *[_status_label(s) for s in r[2:-1]], r[-1]] for r in rows]
+    titles = _titles(comparison)
+    labelled = [
+        [r[0], titles.get(r[0], r[1]), *[_status_label(s) for s in r[2:-1]], r[-1]] for r in rows
+    ]
     ws = _sheet(wb, _(SHEETS["matrix"]), header, labelled, [14, 50, *[18] * len(ids), 22])
     _fill_statuses(ws, 3, 2 + len(ids))
-    titles = {r["id"]: r["title"] for r in comparison.matrix}
     _sheet(
         wb,
         _(SHEETS["adds"]),
