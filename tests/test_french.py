@@ -26,7 +26,7 @@ def english_messages() -> set[str]:
         for message in catalog:
             ids = message.id if isinstance(message.id, tuple) else (message.id,)
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
-            for msgid, text in zip(ids, strings):
+            for msgid, text in zip(ids, strings, strict=False):
                 if not msgid or msgid == text:
                     continue
                 for piece in re.split(r"\{[^{}]*\}|%\(\w+\)[sdr]|%[sdr]|\n", msgid):
