@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -15,6 +16,7 @@ from .bundled import DEFAULT_DATA_NAME, DEFAULT_MANDATE, bundled_mandates, defau
 from .comparison import Comparison
 from .engine import evaluate
 from .errors import ScopeGapError, StrictError, did_you_mean
+from .files import reading
 from .i18n import _, format_number, ngettext
 from .model import Mandate
 from .readers import RawTable, read_table
@@ -40,7 +42,8 @@ def load_mandate(mandate: str | Path | Mandate | None = None) -> Mandate:
     if mandate is None:
         mandate = DEFAULT_MANDATE
     path = Path(mandate)
-    if path.is_file():
+    if path.is_file() or (str(mandate) not in bundled and os.path.lexists(path)):
+        # a folder, a FIFO or a device is refused by the reader, saying which
         return load_mandate_file(path, str(mandate))
     if str(mandate) in bundled:
         return load_mandate_file(bundled[str(mandate)], f"rules/{mandate}.yaml")
@@ -112,8 +115,9 @@ def analyze(
     data is read), StrictError when `strict` and some row is invalid. `progress`, if
     given, hears of each stage done.
     """
-    the_mandate = load_mandate(mandate)
-    table = _read(inputs, encoding, sheet, progress)
+    with reading() as read:
+        the_mandate = load_mandate(mandate)
+        table = _read(inputs, encoding, sheet, progress)
     if strict and table.invalid:
         first = table.invalid[0]
         raise StrictError(
@@ -130,7 +134,9 @@ def analyze(
     evaluation = evaluate(the_mandate, table)
     if progress:
         progress(_("classified under {mandate}").format(mandate=the_mandate.id), len(table))
-    return Analysis(the_mandate, table, evaluation, warnings=list(table.warnings))
+    return Analysis(
+        the_mandate, table, evaluation, warnings=list(table.warnings), read=frozenset(read)
+    )
 
 
 def _read(
@@ -169,7 +175,23 @@ def compare(
     Every rule file is loaded (and refused if malformed) before any data is read; the
     table is read and validated once and evaluated under each mandate.
     """
-    loaded = [load_mandate(m) for m in mandates]
+    with reading() as read:
+        loaded = [load_mandate(m) for m in mandates]
+        table = _compare_table(loaded, inputs, encoding, sheet, progress)
+    analyses = [
+        Analysis(m, table, evaluate(m, table), warnings=list(table.warnings), read=frozenset(read))
+        for m in loaded
+    ]
+    return Comparison(analyses, warnings=list(table.warnings))
+
+
+def _compare_table(
+    loaded: list[Mandate],
+    inputs: Inputs,
+    encoding: str | None,
+    sheet: str | None,
+    progress: Progress | None,
+) -> Table:
     if len(loaded) < 2:
         raise ScopeGapError(_("compare needs at least two mandates"))
     seen: dict[str, str] = {}
@@ -182,11 +204,7 @@ def compare(
                 ).format(id=mandate.id, first=seen[mandate.id], second=mandate.path)
             )
         seen[mandate.id] = str(mandate.path)
-    table = _read(inputs, encoding, sheet, progress)
-    analyses = [
-        Analysis(m, table, evaluate(m, table), warnings=list(table.warnings)) for m in loaded
-    ]
-    return Comparison(analyses, warnings=list(table.warnings))
+    return _read(inputs, encoding, sheet, progress)
 
 
 def amend(

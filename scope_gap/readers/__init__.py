@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import BadTableError, Location, did_you_mean, os_reason
+from ..errors import BadTableError, Location, did_you_mean
+from ..files import display_path, read_limited
 from ..i18n import N_, _
-from .base import ENV, Limits, RawTable, limits_from_env, over_limit
+from .base import ENV, Limits, RawTable, limits_from_env
 from .csv import read_csv
 from .json import read_json, read_jsonl
 from .xlsx import read_xlsx
@@ -32,20 +32,6 @@ REFUSED: dict[str, str] = {
 }
 
 
-def _read_bytes(source: Path, path: str, limits: Limits) -> bytes:
-    """The file's bytes, refused before reading when it is larger than the limit."""
-    try:
-        with open(source, "rb") as handle:
-            data = handle.read(limits.file_bytes + 1)
-    except OSError as exc:
-        raise BadTableError(
-            _("cannot be read: {reason}").format(reason=os_reason(exc)), Location(path)
-        ) from None
-    if len(data) > limits.file_bytes:
-        over_limit(path, _("is larger than the input size limit"), "file_bytes", limits.file_bytes)
-    return data
-
-
 def read_table(
     source: str | Path,
     *,
@@ -59,13 +45,9 @@ def read_table(
     any `SCOPE_GAP_MAX_*` environment variable.
     """
     limits = limits or limits_from_env()
-    path = str(source)
+    path = display_path(source)
     if path == "-":
-        data = sys.stdin.buffer.read(limits.file_bytes + 1)
-        if len(data) > limits.file_bytes:
-            over_limit(
-                path, _("is larger than the input size limit"), "file_bytes", limits.file_bytes
-            )
+        data = read_limited(path, limits.file_bytes, ENV["file_bytes"], error=BadTableError)
         return read_csv(data, "-", encoding, limits)
     suffix = Path(path).suffix.lower()
     if suffix in REFUSED:
@@ -79,7 +61,7 @@ def read_table(
             ).format(suffix=suffix or _("(none)"), hint=hint),
             Location(path),
         )
-    data = _read_bytes(Path(path), path, limits)
+    data = read_limited(source, limits.file_bytes, ENV["file_bytes"], error=BadTableError)
     return reader(data, path, encoding, sheet, limits)
 
 
