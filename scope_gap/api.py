@@ -102,6 +102,7 @@ def analyze(
     sheet: str | None = None,
     strict: bool = False,
     progress: Progress | None = None,
+    require_incidents: bool = False,
 ) -> Analysis:
     """Decide, for every incident of `inputs`, whether `mandate` lets the inquiry examine it.
 
@@ -109,8 +110,10 @@ def analyze(
     bundled dataset. `mandate` is a rule file's path, a bundled mandate's id or a
     Mandate; with none, the bundled Hogue mandate. Raises BadTableError for a table
     that cannot be analysed, RulesError for a malformed rule file (checked before any
-    data is read), StrictError when `strict` and some row is invalid. `progress`, if
-    given, hears of each stage done.
+    data is read), StrictError when `strict` and some row is invalid; with
+    `require_incidents` (as the commands that write reports ask), NothingToReportError
+    when no row could be read as an incident. `progress`, if given, hears of each stage
+    done.
     """
     the_mandate = load_mandate(mandate)
     table = _read(inputs, encoding, sheet, progress)
@@ -127,10 +130,43 @@ def analyze(
                 problem=first.error_texts()[0],
             )
         )
+    if require_incidents:
+        _require_incidents(table)
     evaluation = evaluate(the_mandate, table)
     if progress:
         progress(_("classified under {mandate}").format(mandate=the_mandate.id), len(table))
     return Analysis(the_mandate, table, evaluation, warnings=list(table.warnings))
+
+
+class NothingToReportError(ScopeGapError):
+    """No row of the inputs could be read as an incident: there is nothing to report."""
+
+
+def _require_incidents(table: Table) -> None:
+    """Refuse to report on no incident at all (SPEC 4): every row invalid, or none read."""
+    if len(table):
+        return
+    paths = [str(item["path"]) for item in table.inputs]
+    if table.invalid:
+        message = ngettext(
+            "{files}: nothing to report: the {count} row read could not be read as an "
+            "incident; 'scope-gap validate {paths}' shows what is wrong with it",
+            "{files}: nothing to report: none of the {count} rows read could be read as an "
+            "incident; 'scope-gap validate {paths}' shows what is wrong with each",
+            len(table.invalid),
+        )
+    else:
+        message = _(
+            "{files}: nothing to report: no incident row was read; "
+            "'scope-gap validate {paths}' shows how the table was read"
+        )
+    raise NothingToReportError(
+        message.format(
+            files=", ".join(paths),
+            count=format_number(len(table.invalid)),
+            paths=" ".join(paths),
+        )
+    )
 
 
 def _read(
@@ -163,11 +199,13 @@ def compare(
     encoding: str | None = None,
     sheet: str | None = None,
     progress: Progress | None = None,
+    require_incidents: bool = False,
 ) -> Comparison:
     """Each incident's status under each of several mandates, and what each mandate adds.
 
     Every rule file is loaded (and refused if malformed) before any data is read; the
-    table is read and validated once and evaluated under each mandate.
+    table is read and validated once and evaluated under each mandate. With
+    `require_incidents`, NothingToReportError when no row could be read as an incident.
     """
     loaded = [load_mandate(m) for m in mandates]
     if len(loaded) < 2:
@@ -183,6 +221,8 @@ def compare(
             )
         seen[mandate.id] = str(mandate.path)
     table = _read(inputs, encoding, sheet, progress)
+    if require_incidents:
+        _require_incidents(table)
     analyses = [
         Analysis(m, table, evaluate(m, table), warnings=list(table.warnings)) for m in loaded
     ]
@@ -198,6 +238,7 @@ def amend(
     encoding: str | None = None,
     sheet: str | None = None,
     progress: Progress | None = None,
+    require_incidents: bool = False,
 ) -> AmendResult:
     """The smallest changes to `mandate` that bring the chosen incidents in scope.
 
@@ -206,7 +247,14 @@ def amend(
     """
     from .amendment import amend_analysis
 
-    analysis = analyze(inputs, mandate, encoding=encoding, sheet=sheet, progress=progress)
+    analysis = analyze(
+        inputs,
+        mandate,
+        encoding=encoding,
+        sheet=sheet,
+        progress=progress,
+        require_incidents=require_incidents,
+    )
     return amend_analysis(analysis, list(cover), list(cover_status))
 
 

@@ -318,6 +318,7 @@ def analyze(
         sheet=sheet,
         strict=strict,
         progress=progress.stage,
+        require_incidents=True,
     )
     result.command = command_line()
     written = write_reports(
@@ -554,7 +555,12 @@ def compare(
         raise click.UsageError(_("compare needs at least two mandates (-m A -m B)"))
     progress = ProgressLines(quiet)
     result = run_compare(
-        list(incidents), list(mandates), encoding=encoding, sheet=sheet, progress=progress.stage
+        list(incidents),
+        list(mandates),
+        encoding=encoding,
+        sheet=sheet,
+        progress=progress.stage,
+        require_incidents=True,
     )
     result.command = command_line()
     written = write_reports(
@@ -669,6 +675,7 @@ def amend(
         encoding=encoding,
         sheet=sheet,
         progress=ProgressLines(quiet).stage,
+        require_incidents=True,
     )
     result.command = command_line()
     written = write_amend_outputs(result, output, formats, protect=incidents)
