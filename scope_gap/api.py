@@ -100,6 +100,7 @@ def analyze(
     *,
     strict: bool = False,
     progress: Progress | None = None,
+    require_incidents: bool = False,
     **reading: Unpack[Reading],
 ) -> Analysis:
     """Decide, for every incident of `inputs`, whether `mandate` lets the inquiry examine it.
@@ -110,8 +111,10 @@ def analyze(
     `sheet`, `day_first`, `month_first`: see readers.base.ReadOptions) say how to
     read the inputs. Raises BadTableError for a table
     that cannot be analysed, RulesError for a malformed rule file (checked before any
-    data is read), StrictError when `strict` and some row is invalid. `progress`, if
-    given, hears of each stage done.
+    data is read), StrictError when `strict` and some row is invalid; with
+    `require_incidents` (as the commands that write reports ask), NothingToReportError
+    when no row could be read as an incident. `progress`, if given, hears of each stage
+    done.
     """
     the_mandate = load_mandate(mandate)
     table = _read(inputs, ReadOptions.of(reading), progress)
@@ -128,10 +131,43 @@ def analyze(
                 problem=first.error_texts()[0],
             )
         )
+    if require_incidents:
+        _require_incidents(table)
     evaluation = evaluate(the_mandate, table)
     if progress:
         progress(_("classified under {mandate}").format(mandate=the_mandate.id), len(table))
     return Analysis(the_mandate, table, evaluation, warnings=list(table.warnings))
+
+
+class NothingToReportError(ScopeGapError):
+    """No row of the inputs could be read as an incident: there is nothing to report."""
+
+
+def _require_incidents(table: Table) -> None:
+    """Refuse to report on no incident at all (SPEC 4): every row invalid, or none read."""
+    if len(table):
+        return
+    paths = [str(item["path"]) for item in table.inputs]
+    if table.invalid:
+        message = ngettext(
+            "{files}: nothing to report: the {count} row read could not be read as an "
+            "incident; 'scope-gap validate {paths}' shows what is wrong with it",
+            "{files}: nothing to report: none of the {count} rows read could be read as an "
+            "incident; 'scope-gap validate {paths}' shows what is wrong with each",
+            len(table.invalid),
+        )
+    else:
+        message = _(
+            "{files}: nothing to report: no incident row was read; "
+            "'scope-gap validate {paths}' shows how the table was read"
+        )
+    raise NothingToReportError(
+        message.format(
+            files=", ".join(paths),
+            count=format_number(len(table.invalid)),
+            paths=" ".join(paths),
+        )
+    )
 
 
 def _read(inputs: Inputs, options: ReadOptions, progress: Progress | None) -> Table:
@@ -160,12 +196,14 @@ def compare(
     mandates: Sequence[str | Path | Mandate] = (),
     *,
     progress: Progress | None = None,
+    require_incidents: bool = False,
     **reading: Unpack[Reading],
 ) -> Comparison:
     """Each incident's status under each of several mandates, and what each mandate adds.
 
     Every rule file is loaded (and refused if malformed) before any data is read; the
-    table is read and validated once and evaluated under each mandate.
+    table is read and validated once and evaluated under each mandate. With
+    `require_incidents`, NothingToReportError when no row could be read as an incident.
     """
     loaded = [load_mandate(m) for m in mandates]
     if len(loaded) < 2:
@@ -181,6 +219,8 @@ def compare(
             )
         seen[mandate.id] = str(mandate.path)
     table = _read(inputs, ReadOptions.of(reading), progress)
+    if require_incidents:
+        _require_incidents(table)
     analyses = [
         Analysis(m, table, evaluate(m, table), warnings=list(table.warnings)) for m in loaded
     ]
@@ -194,6 +234,7 @@ def amend(
     cover: Sequence[str] = (),
     cover_status: Sequence[str] = (),
     progress: Progress | None = None,
+    require_incidents: bool = False,
     **reading: Unpack[Reading],
 ) -> AmendResult:
     """The smallest changes to `mandate` that bring the chosen incidents in scope.
@@ -203,7 +244,9 @@ def amend(
     """
     from .amendment import amend_analysis
 
-    analysis = analyze(inputs, mandate, progress=progress, **reading)
+    analysis = analyze(
+        inputs, mandate, progress=progress, require_incidents=require_incidents, **reading
+    )
     return amend_analysis(analysis, list(cover), list(cover_status))
 
 

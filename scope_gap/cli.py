@@ -351,6 +351,7 @@ def analyze(
         mandate,
         strict=strict,
         progress=progress.stage,
+        require_incidents=True,
         **reading,
     )
     result.command = command_line()
@@ -582,7 +583,13 @@ def compare(
     if len(mandates) < 2:
         raise click.UsageError(_("compare needs at least two mandates (-m A -m B)"))
     progress = ProgressLines(quiet)
-    result = run_compare(list(incidents), list(mandates), progress=progress.stage, **reading)
+    result = run_compare(
+        list(incidents),
+        list(mandates),
+        progress=progress.stage,
+        require_incidents=True,
+        **reading,
+    )
     result.command = command_line()
     written = write_reports(
         result,
@@ -692,6 +699,7 @@ def amend(
         cover=ids,
         cover_status=list(cover_status),
         progress=ProgressLines(quiet).stage,
+        require_incidents=True,
         **reading,
     )
     result.command = command_line()
