@@ -7,11 +7,9 @@ ScopeGapError whose message is the one the command line prints.
 
 from __future__ import annotations
 
-import inspect
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -134,10 +132,17 @@ def _flag(name: str, value: str) -> bool:
     )
 
 
-def reader_options(form: Form, function: Callable[..., Any]) -> dict[str, Any]:
-    """The readers' options sent with the form, as keywords of `function`; an option this
+def supported_options() -> set[str]:
+    """The reader options this version of the library takes (readers.base.Reading)."""
+    from ..readers.base import Reading
+
+    return set(Reading.__optional_keys__) | set(Reading.__required_keys__)
+
+
+def reader_options(form: Form) -> dict[str, Any]:
+    """The readers' options sent with the form, as the library's keywords; an option this
     version of the library does not take is refused by name."""
-    accepted = inspect.signature(function).parameters
+    accepted = supported_options()
     options: dict[str, Any] = {}
     for field, keyword in READER_OPTIONS.items():
         value = form.text(field)
@@ -182,23 +187,24 @@ def reader_options(form: Form, function: Callable[..., Any]) -> dict[str, Any]:
 def analyze(form: Form) -> Any:
     """The analysis `scope-gap analyze` makes of the same files under the same mandate."""
     mandate = mandate_of(form)
-    options = reader_options(form, api.analyze)
-    return api.analyze(inputs_of(form), mandate, **options)
+    options = reader_options(form)
+    return api.analyze(inputs_of(form), mandate, require_incidents=True, **options)
 
 
 def compare(form: Form) -> Any:
     mandates = mandates_of(form)
-    options = reader_options(form, api.compare)
-    return api.compare(inputs_of(form), mandates, **options)
+    options = reader_options(form)
+    return api.compare(inputs_of(form), mandates, require_incidents=True, **options)
 
 
 def check(form: Form) -> dict[str, Any]:
     """How each file's columns were read, every invalid row and every warning: what the page
     shows before it analyses."""
+    from ..readers.base import ReadOptions
     from ..validate import build_table, resolve_headers
 
-    options = reader_options(form, api.read_inputs)
-    raws = api.read_inputs(inputs_of(form), **options)
+    options = ReadOptions.of(reader_options(form))  # type: ignore[arg-type]
+    raws = api.read_inputs(inputs_of(form), options)
     files = []
     for raw in raws:
         try:
@@ -216,14 +222,14 @@ def check(form: Form) -> dict[str, Any]:
                 ],
             }
         )
-    table = build_table(raws)
+    table = build_table(raws, day_order=options.day_order)
     return {
         "files": files,
         "incidents": len(table),
         "invalid": [row.to_dict() for row in table.invalid],
         "warnings": list(table.warnings),
         "columns": [{"id": key, "label": display_name(key)} for key in COLUMNS],
-        "column_map": COLUMNS_KEYWORD in inspect.signature(api.analyze).parameters,
+        "column_map": COLUMNS_KEYWORD in supported_options(),
     }
 
 
