@@ -21,7 +21,7 @@ from pathlib import Path
 from .errors import Location, ScopeGapError, os_reason
 from .i18n import _, format_number
 
-#: the files read within the current `reading()` block, by (device, inode)
+#: the files read within the current `record_reads()` block, by (device, inode)
 _LOG: ContextVar[set[tuple[int, int]] | None] = ContextVar("scope_gap_files_read", default=None)
 
 BLOCK = 1 << 20
@@ -32,7 +32,7 @@ class InputFileError(ScopeGapError):
 
 
 @contextlib.contextmanager
-def reading() -> Iterator[set[tuple[int, int]]]:
+def record_reads() -> Iterator[set[tuple[int, int]]]:
     """Record, by (device, inode), every file read inside the block (nested blocks report to
     the outer one too); the writer refuses to write a report over any of them."""
     parent = _LOG.get()
@@ -47,7 +47,7 @@ def reading() -> Iterator[set[tuple[int, int]]]:
 
 
 def files_read() -> set[tuple[int, int]]:
-    """The files read so far inside the current `reading()` block (empty outside one)."""
+    """The files read so far inside the current `record_reads()` block (empty outside one)."""
     return set(_LOG.get() or ())
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BadTableError, Location, did_you_mean
@@ -32,8 +33,17 @@ REFUSED: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file read from `file` but known as `name` in messages and reports: an upload to the
+    local page (`scope-gap serve`), held in the server's private folder under a name of its own."""
+
+    name: str
+    file: Path
+
+
 def read_table(
-    source: str | Path,
+    source: str | Path | Upload,
     *,
     encoding: str | None = None,
     sheet: str | None = None,
@@ -45,9 +55,13 @@ def read_table(
     any `SCOPE_GAP_MAX_*` environment variable.
     """
     limits = limits or limits_from_env()
-    path = display_path(source)
-    if path == "-":
-        data = read_limited(path, limits.file_bytes, ENV["file_bytes"], error=BadTableError)
+    if isinstance(source, Upload):
+        path, file = source.name, Path(source.file)
+    else:
+        path = display_path(source)
+        file = Path(source)
+    if path == "-" and not isinstance(source, Upload):
+        data = read_limited("-", limits.file_bytes, ENV["file_bytes"], error=BadTableError)
         return read_csv(data, "-", encoding, limits)
     suffix = Path(path).suffix.lower()
     if suffix in REFUSED:
@@ -61,8 +75,10 @@ def read_table(
             ).format(suffix=suffix or _("(none)"), hint=hint),
             Location(path),
         )
-    data = read_limited(source, limits.file_bytes, ENV["file_bytes"], error=BadTableError)
+    data = read_limited(
+        file, limits.file_bytes, ENV["file_bytes"], shown_as=path, error=BadTableError
+    )
     return reader(data, path, encoding, sheet, limits)
 
 
-__all__ = ["ENV", "READERS", "Limits", "RawTable", "limits_from_env", "read_table"]
+__all__ = ["ENV", "READERS", "Limits", "RawTable", "Upload", "limits_from_env", "read_table"]
