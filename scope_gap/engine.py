@@ -180,10 +180,12 @@ class Evaluation:
     gaps: list[list[str]]
     reasons: list[list[str]]
     nearest: np.ndarray  # index into clauses of the nearest examined clause, -1 if none
-    # rows that share status, covered_by, gaps and reasons share a group (and the very same
+    # rows that share status, covered_by, gaps, unknown and reasons share a group (and the very same
     # list objects): renderers may encode each group once instead of once per row
     groups: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     group_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # per row, the fields whose value not known left leaves of the nearest clause unknown
+    unknown: list[list[str]] = field(default_factory=list)
 
 
 def _value_text(leaf: Leaf, table: Table) -> pd.Series:
@@ -345,6 +347,7 @@ def evaluate(mandate: Mandate, table: Table) -> Evaluation:
             reason_slots.append((undecided.astype(np.int64), 2, _constant(note)))
 
     gap_slots: list[Slot] = []
+    unknown_slots: list[Slot] = []
     nearest = np.full(n, -1, dtype=np.int64)
     if examined and n:
         leaf_counts = []
@@ -364,28 +367,30 @@ def evaluate(mandate: Mandate, table: Table) -> Evaluation:
             rows_here = (choice == position) & not_in_scope
             if not rows_here.any():
                 continue
-            leaf_entries = o.leaf_nodes()
-            any_failed = np.zeros(n, dtype=bool)
-            for entry in leaf_entries:
-                any_failed |= o.failed[entry.leaf_index]  # type: ignore[index]
-            for entry in leaf_entries:
+            for entry in o.leaf_nodes():
                 k = entry.leaf_index
                 assert isinstance(entry.node, Leaf) and k is not None
+                # a value not known is never a gap: it is named under `unknown` instead
                 label = gap_label(entry.node, entry.negated)
-                chosen = rows_here & (o.failed[k] | (~any_failed & o.unknown[k]))
+                chosen = rows_here & o.failed[k]
                 gap_slots.append((chosen.astype(np.int64), 2, _constant(label)))
+                unsure = rows_here & o.unknown[k]
+                unknown_slots.append((unsure.astype(np.int64), 2, _constant(entry.node.field)))
         nearest[in_scope] = -1
 
     cover_groups, cover_lists = _group(cover_slots, n)
     reason_groups, reason_lists = _group(reason_slots, n)
     gap_groups, gap_lists = _group(gap_slots, n)
     gap_lists = [list(dict.fromkeys(g)) for g in gap_lists]  # a label repeated across leaves
+    unknown_groups, unknown_lists = _group(unknown_slots, n)
+    unknown_lists = [list(dict.fromkeys(u)) for u in unknown_lists]
     groups, first = _signature(
         [
             (status_code.astype(np.int64), 4),
             (cover_groups, len(cover_lists)),
             (reason_groups, len(reason_lists)),
             (gap_groups, len(gap_lists)),
+            (unknown_groups, len(unknown_lists)),
         ],
         n,
     )
@@ -399,6 +404,7 @@ def evaluate(mandate: Mandate, table: Table) -> Evaluation:
         nearest,
         groups,
         first,
+        _spread(unknown_groups, unknown_lists),
     )
 
 
