@@ -273,13 +273,16 @@ def write_reports(
 ) -> Written:
     """Write each format of `result` into `directory`, all of them or none (see the module).
 
-    For an amendment, the amended rule file and the JSON are always written too. `protect`
+    For an amendment, the amended rule file (when there is one) and the JSON are always
+    written too. `protect`
     adds paths never to write over to the files the result was made from (`result.read`).
     """
     kind = kind_of(result)
     asked = list(dict.fromkeys(formats))
     if kind == "amendment":
-        asked = list(dict.fromkeys([*AMEND_ALWAYS, *asked]))
+        # with nothing to change there is no amended mandate: an earlier one stays
+        always = [f for f in AMEND_ALWAYS if f != "yaml" or result.amended_yaml is not None]
+        asked = list(dict.fromkeys([*always, *asked]))
     chosen = {fmt: renderer(kind, fmt) for fmt in asked}
     order = [fmt for fmt in formats_of(kind) if fmt in chosen]  # the same whatever -f's order
     folder = Path(directory)

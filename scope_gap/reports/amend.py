@@ -13,8 +13,9 @@ if TYPE_CHECKING:
 
 
 def render_amended_yaml(result: AmendResult) -> Rendered:
-    """`<id>-amended.yaml`: the amended mandate, a valid rule file."""
-    return Rendered(result.amended_yaml.encode("utf-8"))
+    """`<id>-amended.yaml`: the amended mandate, a valid rule file (the writer asks for it only
+    when there is something to change)."""
+    return Rendered((result.amended_yaml or "").encode("utf-8"))
 
 
 def render_amend_json(result: AmendResult) -> Rendered:
