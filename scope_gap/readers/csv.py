@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from collections.abc import Iterator
@@ -16,17 +17,19 @@ DELIMITERS = (",", ";", "\t")
 def decode(data: bytes, path: str, encoding: str | None) -> tuple[str, list[str]]:
     """The file's text, and a warning when it was not UTF-8."""
     if encoding:
+        check_encoding(encoding, path)
         try:
             return data.decode(encoding), []
-        except LookupError:
-            raise BadTableError(
-                _("unknown encoding '{encoding}'").format(encoding=encoding), Location(path)
-            ) from None
         except UnicodeDecodeError as exc:
             raise BadTableError(
                 _("cannot be read as {encoding}: {reason} at byte {byte}").format(
                     encoding=encoding, reason=decode_reason(exc), byte=exc.start
                 ),
+                Location(path),
+            ) from None
+        except UnicodeError as exc:  # a codec that fails in its own way
+            raise BadTableError(
+                _("cannot be read as {encoding}: {reason}").format(encoding=encoding, reason=exc),
                 Location(path),
             ) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -60,6 +63,32 @@ def decode(data: bytes, path: str, encoding: str | None) -> tuple[str, list[str]
                 "(use --encoding to choose another)"
             ).format(path=path, byte=first_bad, line=bad_line)
         ]
+
+
+#: codecs Python has that are not a way to store a table's text: they decode escapes or
+#: transform the text (utf-7 can hide characters a reader does not see as such)
+NOT_TABLE_ENCODINGS = frozenset(
+    {"utf-7", "unicode-escape", "raw-unicode-escape", "undefined", "punycode", "idna"}
+)
+
+
+def check_encoding(encoding: str, path: str) -> None:
+    """Refuse an --encoding that Python does not know or that is not a text encoding."""
+    try:
+        info = codecs.lookup(encoding)
+    except (LookupError, ValueError, TypeError):
+        raise BadTableError(
+            _("unknown encoding '{encoding}'").format(encoding=encoding), Location(path)
+        ) from None
+    name = info.name.replace("_", "-")
+    if name in NOT_TABLE_ENCODINGS or not getattr(info, "_is_text_encoding", True):
+        raise BadTableError(
+            _(
+                "'{encoding}' is not an encoding tables are stored in; name the file's "
+                "character encoding, such as utf-8, utf-16, cp1252 or latin-1"
+            ).format(encoding=encoding),
+            Location(path),
+        )
 
 
 def sniff_delimiter(text: str) -> str:
