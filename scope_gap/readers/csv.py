@@ -166,9 +166,7 @@ def read_csv(
     except TooManyCells as exc:
         over_limit(
             path,
-            _("row {row} has {count} cells").format(
-                row=number + 1, count=format_number(exc.count)
-            ),
+            _("row {row} has {count} cells").format(row=number + 1, count=format_number(exc.count)),
             "columns",
             limits.columns,
         )
