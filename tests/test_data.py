@@ -230,10 +230,12 @@ def test_the_base_covers_several_orders_of_government_and_foreign_states():
 
 def test_the_template_offers_press_in_its_evidence_drop_down(tmp_path):
     import openpyxl
+    from click.testing import CliRunner
 
-    from scope_gap.reports.template import write_template
+    from scope_gap.cli import main
 
-    write_template(tmp_path / "template.xlsx")
+    done = CliRunner().invoke(main, ["template", str(tmp_path / "template.xlsx")])
+    assert done.exit_code == 0, done.output
     book = openpyxl.load_workbook(tmp_path / "template.xlsx")
     lists = next(ws for ws in book.worksheets if ws.sheet_state == "hidden")
     columns = {col[0].value: [c.value for c in col[1:] if c.value] for col in lists.iter_cols()}
