@@ -10,7 +10,7 @@ from .. import __version__
 from ..analysis import STATUS_ORDER
 from ..i18n import N_, _, language, localized, localized_field, ngettext
 from ..model import STATUS_LABELS
-from .common import is_formula_like
+from .common import STATUS_PALETTE, is_formula_like
 from .compare import matrix_rows
 from .html import _label, _status_label, environment, generated_at, number, status_labels
 
@@ -158,13 +158,6 @@ SHEETS = {
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _CELL_LIMIT = 32_767
-_FILLS = {
-    "in_scope": "C6EFCE",
-    "context_only": "DDEBF7",
-    "out_of_scope": "FFC7CE",
-    "indeterminate": "FFEB9C",
-    "invalid": "D9D9D9",
-}
 
 
 def _put(ws: Any, row: int, column: int, value: Any, bold: bool = False) -> Any:
@@ -211,14 +204,16 @@ def _sheet(
 
 
 def _fill_statuses(ws: Any, first_column: int, last_column: int) -> None:
-    from openpyxl.styles import PatternFill
+    from openpyxl.styles import Font, PatternFill
 
     codes = {_status_label(code): code for code in STATUS_LABELS}
     for row in ws.iter_rows(min_row=2, min_col=first_column, max_col=last_column):
         for cell in row:
-            colour = _FILLS.get(codes.get(str(cell.value), ""))
-            if colour:
+            code = codes.get(str(cell.value), "")
+            if code in STATUS_PALETTE:
+                colour, ink = STATUS_PALETTE[code]
                 cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
+                cell.font = Font(bold=True, color=ink)
 
 
 def _about(wb: Any, result: Any, mandates: list[Any]) -> None:
