@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, Unpack
 
 import pandas as pd
 
@@ -15,9 +16,11 @@ from .bundled import DEFAULT_DATA_NAME, DEFAULT_MANDATE, bundled_mandates, defau
 from .comparison import Comparison
 from .engine import evaluate
 from .errors import ScopeGapError, StrictError, did_you_mean
+from .files import record_reads
 from .i18n import _, format_number, ngettext
 from .model import Mandate
-from .readers import RawTable, read_table
+from .readers import RawTable, Upload, read_table
+from .readers.base import Reading, ReadOptions
 from .readers.xlsx import cell_text
 from .rules import load_mandate_file
 from .validate import Table, build_table
@@ -25,7 +28,9 @@ from .validate import Table, build_table
 #: called with a stage's description and the number of rows read so far
 Progress: TypeAlias = Callable[[str, int], None]
 
-Inputs: TypeAlias = str | Path | pd.DataFrame | Sequence[str | Path | pd.DataFrame] | None
+Inputs: TypeAlias = (
+    str | Path | Upload | pd.DataFrame | Sequence[str | Path | Upload | pd.DataFrame] | None
+)
 
 
 class MandateNotFoundError(ScopeGapError):
@@ -40,7 +45,8 @@ def load_mandate(mandate: str | Path | Mandate | None = None) -> Mandate:
     if mandate is None:
         mandate = DEFAULT_MANDATE
     path = Path(mandate)
-    if path.is_file():
+    if path.is_file() or (str(mandate) not in bundled and os.path.lexists(path)):
+        # a folder, a FIFO or a device is refused by the reader, saying which
         return load_mandate_file(path, str(mandate))
     if str(mandate) in bundled:
         return load_mandate_file(bundled[str(mandate)], f"rules/{mandate}.yaml")
@@ -76,21 +82,22 @@ def _frame_table(frame: pd.DataFrame, name: str) -> RawTable:
     return RawTable(name, digest, headers, cells, rows)
 
 
-def read_inputs(
-    inputs: Inputs, *, encoding: str | None = None, sheet: str | None = None
-) -> list[RawTable]:
+def read_inputs(inputs: Inputs, options: ReadOptions | None = None) -> list[RawTable]:
     """Read every input (default: the bundled dataset) into raw tables."""
+    options = options or ReadOptions()
     if inputs is None or (isinstance(inputs, (list, tuple)) and not inputs):
-        table = read_table(default_data(), encoding=encoding)
+        table = read_table(default_data(), encoding=options.encoding)
         table.path = DEFAULT_DATA_NAME
         return [table]
-    items: Iterable[Any] = [inputs] if isinstance(inputs, (str, Path, pd.DataFrame)) else inputs
+    items: Iterable[Any] = (
+        [inputs] if isinstance(inputs, (str, Path, Upload, pd.DataFrame)) else inputs
+    )
     tables = []
     for n, item in enumerate(items, start=1):
         if isinstance(item, pd.DataFrame):
             tables.append(_frame_table(item, "<DataFrame>" if n == 1 else f"<DataFrame {n}>"))
         else:
-            tables.append(read_table(item, encoding=encoding, sheet=sheet))
+            tables.append(read_table(item, encoding=options.encoding, sheet=options.sheet))
     return tables
 
 
@@ -98,25 +105,27 @@ def analyze(
     inputs: Inputs = None,
     mandate: str | Path | Mandate | None = None,
     *,
-    encoding: str | None = None,
-    sheet: str | None = None,
     strict: bool = False,
     progress: Progress | None = None,
     require_incidents: bool = False,
+    **reading: Unpack[Reading],
 ) -> Analysis:
     """Decide, for every incident of `inputs`, whether `mandate` lets the inquiry examine it.
 
     `inputs` are paths (`-` for CSV on standard input) or DataFrames; with none, the
     bundled dataset. `mandate` is a rule file's path, a bundled mandate's id or a
-    Mandate; with none, the bundled Hogue mandate. Raises BadTableError for a table
+    Mandate; with none, the bundled Hogue mandate. The reader options (`encoding`,
+    `sheet`, `day_first`, `month_first`: see readers.base.ReadOptions) say how to
+    read the inputs. Raises BadTableError for a table
     that cannot be analysed, RulesError for a malformed rule file (checked before any
     data is read), StrictError when `strict` and some row is invalid; with
     `require_incidents` (as the commands that write reports ask), NothingToReportError
     when no row could be read as an incident. `progress`, if given, hears of each stage
     done.
     """
-    the_mandate = load_mandate(mandate)
-    table = _read(inputs, encoding, sheet, progress)
+    with record_reads() as read:
+        the_mandate = load_mandate(mandate)
+        table = _read(inputs, ReadOptions.of(reading), progress)
     if strict and table.invalid:
         first = table.invalid[0]
         raise StrictError(
@@ -135,7 +144,9 @@ def analyze(
     evaluation = evaluate(the_mandate, table)
     if progress:
         progress(_("classified under {mandate}").format(mandate=the_mandate.id), len(table))
-    return Analysis(the_mandate, table, evaluation, warnings=list(table.warnings))
+    return Analysis(
+        the_mandate, table, evaluation, warnings=list(table.warnings), read=frozenset(read)
+    )
 
 
 class NothingToReportError(ScopeGapError):
@@ -169,10 +180,8 @@ def _require_incidents(table: Table) -> None:
     )
 
 
-def _read(
-    inputs: Inputs, encoding: str | None, sheet: str | None, progress: Progress | None
-) -> Table:
-    raw = read_inputs(inputs, encoding=encoding, sheet=sheet)
+def _read(inputs: Inputs, options: ReadOptions, progress: Progress | None) -> Table:
+    raw = read_inputs(inputs, options)
     if progress:
         rows = sum(len(t.rows) for t in raw)
         progress(
@@ -181,7 +190,7 @@ def _read(
             ),
             rows,
         )
-    table = build_table(raw)
+    table = build_table(raw, day_order=options.day_order)
     if progress:
         progress(
             ngettext(
@@ -196,10 +205,9 @@ def compare(
     inputs: Inputs = None,
     mandates: Sequence[str | Path | Mandate] = (),
     *,
-    encoding: str | None = None,
-    sheet: str | None = None,
     progress: Progress | None = None,
     require_incidents: bool = False,
+    **reading: Unpack[Reading],
 ) -> Comparison:
     """Each incident's status under each of several mandates, and what each mandate adds.
 
@@ -207,24 +215,28 @@ def compare(
     table is read and validated once and evaluated under each mandate. With
     `require_incidents`, NothingToReportError when no row could be read as an incident.
     """
-    loaded = [load_mandate(m) for m in mandates]
-    if len(loaded) < 2:
-        raise ScopeGapError(_("compare needs at least two mandates"))
-    seen: dict[str, str] = {}
-    for mandate in loaded:
-        if mandate.id in seen:
-            raise ScopeGapError(
-                _(
-                    "two mandates have the id '{id}' ({first} and {second}); "
-                    "each mandate in a comparison needs its own id"
-                ).format(id=mandate.id, first=seen[mandate.id], second=mandate.path)
-            )
-        seen[mandate.id] = str(mandate.path)
-    table = _read(inputs, encoding, sheet, progress)
+    with record_reads() as read:
+        loaded = [load_mandate(m) for m in mandates]
+        if len(loaded) < 2:
+            raise ScopeGapError(_("compare needs at least two mandates"))
+        seen: dict[str, str] = {}
+        for mandate in loaded:
+            if mandate.id in seen:
+                raise ScopeGapError(
+                    _(
+                        "two mandates have the id '{id}' ({first} and {second}); "
+                        "each mandate in a comparison needs its own id"
+                    ).format(id=mandate.id, first=seen[mandate.id], second=mandate.path)
+                )
+            seen[mandate.id] = str(mandate.path)
+        table = _read(inputs, ReadOptions.of(reading), progress)
     if require_incidents:
         _require_incidents(table)
     analyses = [
-        Analysis(m, table, evaluate(m, table), warnings=list(table.warnings)) for m in loaded
+        Analysis(
+            m, table, evaluate(m, table), warnings=list(table.warnings), read=frozenset(read)
+        )
+        for m in loaded
     ]
     return Comparison(analyses, warnings=list(table.warnings))
 
@@ -235,10 +247,9 @@ def amend(
     *,
     cover: Sequence[str] = (),
     cover_status: Sequence[str] = (),
-    encoding: str | None = None,
-    sheet: str | None = None,
     progress: Progress | None = None,
     require_incidents: bool = False,
+    **reading: Unpack[Reading],
 ) -> AmendResult:
     """The smallest changes to `mandate` that bring the chosen incidents in scope.
 
@@ -248,19 +259,15 @@ def amend(
     from .amendment import amend_analysis
 
     analysis = analyze(
-        inputs,
-        mandate,
-        encoding=encoding,
-        sheet=sheet,
-        progress=progress,
-        require_incidents=require_incidents,
+        inputs, mandate, progress=progress, require_incidents=require_incidents, **reading
     )
     return amend_analysis(analysis, list(cover), list(cover_status))
 
 
 def validate(
-    inputs: Inputs, *, encoding: str | None = None, sheet: str | None = None
+    inputs: Inputs, **reading: Unpack[Reading]
 ) -> tuple[list[dict[str, Any]], list[Any], list[str]]:
     """Check input tables only: (inputs read, invalid rows, warnings)."""
-    table = build_table(read_inputs(inputs, encoding=encoding, sheet=sheet))
+    options = ReadOptions.of(reading)
+    table = build_table(read_inputs(inputs, options), day_order=options.day_order)
     return table.inputs, table.invalid, table.warnings

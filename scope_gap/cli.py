@@ -9,13 +9,16 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
 from .i18n import N_, _, format_number, language, ngettext, use_language
 from .model import STATUS_LABELS, status_label
+
+if TYPE_CHECKING:
+    from .readers.base import Reading
 
 FORMATS = ("xlsx", "html", "json", "csv")
 
@@ -153,9 +156,9 @@ class MandateParam(click.ParamType):
         from .bundled import bundled_mandates
         from .errors import did_you_mean
 
-        if Path(value).is_file():
-            return str(value)
         bundled = bundled_mandates()
+        if Path(value).is_file() or (value not in bundled and os.path.lexists(value)):
+            return str(value)  # a folder or a FIFO is refused when read, saying which
         if value in bundled:
             return str(value)
         with use_language(None):
@@ -172,12 +175,46 @@ INCIDENTS = click.argument(
     nargs=-1,
     type=click.Path(exists=True, dir_okay=False, allow_dash=True),
 )
-ENCODING = click.option(
-    "--encoding", metavar="NAME", help="Read CSV input in this encoding (default: detect)."
+#: how to read the incident tables: the options of every command that reads them, given to
+#: the command as one dict `reading` (readers.base.Reading) for the library's functions
+_READER_CLICK_OPTIONS = (
+    click.option(
+        "--encoding", metavar="NAME", help="Read CSV input in this encoding (default: detect)."
+    ),
+    click.option(
+        "--sheet", metavar="NAME", help="Read this sheet of .xlsx input (default: the first)."
+    ),
+    click.option(
+        "--day-first",
+        "day_first",
+        is_flag=True,
+        help="Read every date such as 05/06/2021 day first (5 June 2021).",
+    ),
+    click.option(
+        "--month-first",
+        "month_first",
+        is_flag=True,
+        help="Read every date such as 05/06/2021 month first (May 6, 2021).",
+    ),
 )
-SHEET = click.option(
-    "--sheet", metavar="NAME", help="Read this sheet of .xlsx input (default: the first)."
-)
+READER_OPTION_NAMES = ("encoding", "sheet", "day_first", "month_first")
+
+
+def READER_OPTIONS(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The reader options (readers.base.ReadOptions) on a command, as one argument `reading`."""
+
+    @wraps(func)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        reading = {name: kwargs.pop(name) for name in READER_OPTION_NAMES}
+        if reading["day_first"] and reading["month_first"]:
+            raise click.UsageError(_("--day-first and --month-first cannot both be given"))
+        return func(*args, reading=reading, **kwargs)
+
+    for option in reversed(_READER_CLICK_OPTIONS):
+        run = option(run)
+    return run
+
+
 OUTPUT = click.option(
     "-o",
     "--output",
@@ -281,8 +318,7 @@ def main() -> None:
 @OUTPUT
 @REPORT_FORMATS
 @click.option("--strict", is_flag=True, help="Fail (exit 1, no report) if any row is invalid.")
-@ENCODING
-@SHEET
+@READER_OPTIONS
 @QUIET
 @LANG
 @_fail_cleanly
@@ -292,8 +328,7 @@ def analyze(
     output: str,
     formats: tuple[str, ...],
     strict: bool,
-    encoding: str | None,
-    sheet: str | None,
+    reading: Reading,
     quiet: bool,
     lang: str | None,
 ) -> None:
@@ -314,17 +349,16 @@ def analyze(
     result = run_analysis(
         list(incidents),
         mandate,
-        encoding=encoding,
-        sheet=sheet,
         strict=strict,
         progress=progress.stage,
         require_incidents=True,
+        **reading,
     )
     result.command = command_line()
     written = write_reports(
         result, output, formats or DEFAULT_FORMATS, protect=incidents, progress=progress.stage
     )
-    for warning in result.warnings:
+    for warning in [*result.warnings, *written.warnings]:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
     summary = result.summary
     click.echo(
@@ -336,7 +370,7 @@ def analyze(
     for key, label in rows:
         click.echo(f"  {label:<{width}}{_count(summary[key]):>6}")
     click.echo(result.sentence())
-    for path in written:
+    for path in written.paths:
         click.echo(_("wrote {path}").format(path=path))
 
 
@@ -347,10 +381,9 @@ def analyze(
     required=True,
     type=click.Path(exists=True, dir_okay=False, allow_dash=True),
 )
-@ENCODING
-@SHEET
+@READER_OPTIONS
 @_fail_cleanly
-def validate(incidents: tuple[str, ...], encoding: str | None, sheet: str | None) -> None:
+def validate(incidents: tuple[str, ...], reading: Reading) -> None:
     """Check input tables only; print every problem as FILE:ROW: column: message.
 
     Exits 1 if any row is invalid (or a table cannot be read at all).
@@ -361,7 +394,7 @@ def validate(incidents: tuple[str, ...], encoding: str | None, sheet: str | None
     """
     from .api import validate as run_validate
 
-    inputs, invalid, warnings = run_validate(list(incidents), encoding=encoding, sheet=sheet)
+    inputs, invalid, warnings = run_validate(list(incidents), **reading)
     for warning in warnings:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
     for row in invalid:
@@ -481,15 +514,13 @@ def rules_test(files: tuple[str, ...]) -> None:
 @click.argument("incident_id", metavar="ID")
 @INCIDENTS
 @MANDATE
-@ENCODING
-@SHEET
+@READER_OPTIONS
 @_fail_cleanly
 def explain(
     incident_id: str,
     incidents: tuple[str, ...],
     mandate: str | None,
-    encoding: str | None,
-    sheet: str | None,
+    reading: Reading,
 ) -> None:
     """Show how one incident was decided: clause by clause, condition by condition.
 
@@ -504,7 +535,7 @@ def explain(
     from .api import analyze as run_analysis
     from .reports.explain import ExplainError, explain_incident
 
-    result = run_analysis(list(incidents), mandate, encoding=encoding, sheet=sheet)
+    result = run_analysis(list(incidents), mandate, **reading)
     try:
         click.echo(explain_incident(result, incident_id))
     except ExplainError as exc:
@@ -524,8 +555,7 @@ def explain(
 )
 @OUTPUT
 @REPORT_FORMATS
-@ENCODING
-@SHEET
+@READER_OPTIONS
 @QUIET
 @LANG
 @_fail_cleanly
@@ -534,8 +564,7 @@ def compare(
     mandates: tuple[str, ...],
     output: str,
     formats: tuple[str, ...],
-    encoding: str | None,
-    sheet: str | None,
+    reading: Reading,
     quiet: bool,
     lang: str | None,
 ) -> None:
@@ -549,7 +578,7 @@ def compare(
       scope-gap compare incidents.csv -m a.yaml -m b.yaml -m c.yaml -f csv
     """
     from .api import compare as run_compare
-    from .reports import COMPARE_WRITERS, DEFAULT_FORMATS, write_reports
+    from .reports import DEFAULT_FORMATS, write_reports
 
     if len(mandates) < 2:
         raise click.UsageError(_("compare needs at least two mandates (-m A -m B)"))
@@ -557,10 +586,9 @@ def compare(
     result = run_compare(
         list(incidents),
         list(mandates),
-        encoding=encoding,
-        sheet=sheet,
         progress=progress.stage,
         require_incidents=True,
+        **reading,
     )
     result.command = command_line()
     written = write_reports(
@@ -568,11 +596,9 @@ def compare(
         output,
         formats or DEFAULT_FORMATS,
         protect=incidents,
-        stem=result.stem,
-        table=COMPARE_WRITERS,
         progress=progress.stage,
     )
-    for warning in result.warnings:
+    for warning in [*result.warnings, *written.warnings]:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
     counts = result.counts()
     ids = list(counts)
@@ -598,7 +624,7 @@ def compare(
             )
         else:
             click.echo(_("only {mandate} has in scope: nothing").format(mandate=mandate_id))
-    for path in written:
+    for path in written.paths:
         click.echo(_("wrote {path}").format(path=path))
 
 
@@ -632,8 +658,7 @@ def _split_ids(values: tuple[str, ...]) -> list[str]:
     type=click.Choice(["html", "xlsx"]),
     help="Also write the amendments as a readable page or workbook.",
 )
-@ENCODING
-@SHEET
+@READER_OPTIONS
 @QUIET
 @LANG
 @_fail_cleanly
@@ -644,8 +669,7 @@ def amend(
     cover_status: tuple[str, ...],
     output: str,
     formats: tuple[str, ...],
-    encoding: str | None,
-    sheet: str | None,
+    reading: Reading,
     quiet: bool,
     lang: str | None,
 ) -> None:
@@ -662,7 +686,7 @@ def amend(
       scope-gap amend incidents.csv -m rules/hogue-2023.yaml --cover FI-001,FI-004 -f html
     """
     from .api import amend as run_amend
-    from .reports.amend import write_amend_outputs
+    from .reports import write_reports
 
     ids = _split_ids(cover)
     if not ids and not cover_status:
@@ -672,14 +696,13 @@ def amend(
         mandate,
         cover=ids,
         cover_status=list(cover_status),
-        encoding=encoding,
-        sheet=sheet,
         progress=ProgressLines(quiet).stage,
         require_incidents=True,
+        **reading,
     )
     result.command = command_line()
-    written = write_amend_outputs(result, output, formats, protect=incidents)
-    for warning in result.warnings:
+    written = write_reports(result, output, formats, protect=incidents)
+    for warning in [*result.warnings, *written.warnings]:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
     click.echo(
         _("{mandate}: {chosen} incident(s) chosen; {changes} change(s) to the rules").format(
@@ -690,7 +713,7 @@ def amend(
     )
     for line in result.summary_lines(uncovered_limit=20):
         click.echo(f"  {line}")
-    for path in written:
+    for path in written.paths:
         click.echo(_("wrote {path}").format(path=path))
 
 
@@ -705,11 +728,52 @@ def template(path: str, lang: str | None) -> None:
     Example:
       scope-gap template incidents.xlsx
     """
-    from .reports import atomic_write
-    from .reports.template import write_template
+    from .reports import write_file
+    from .reports.template import render_template
 
-    target = atomic_write(Path(path), write_template)
+    target = write_file(Path(path), render_template())
     click.echo(_("wrote {path}").format(path=target))
+
+
+@main.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    metavar="ADDRESS",
+    help="Address to listen on; any but loopback makes the page reachable from the network.",
+)
+@click.option(
+    "--port",
+    default=8765,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on; 0 takes a free one.",
+)
+@click.option("--no-browser", is_flag=True, help="Do not open the page in the default browser.")
+def serve(host: str, port: int, no_browser: bool) -> None:
+    """Start the local page: choose spreadsheets and a mandate, read and download the reports.
+
+    Prints the page's address and opens it in the default browser. Nothing leaves
+    this machine: uploads stay in a private folder, deleted on exit. Ctrl-C stops it.
+
+    \b
+    Example:
+      scope-gap serve
+      scope-gap serve --port 0 --no-browser
+    """
+    from .errors import os_reason
+    from .server import serve as run_server
+
+    with use_language(None):
+        try:
+            run_server(host, port, not no_browser, echo=click.echo)
+        except OSError as exc:
+            raise _Failure(
+                _("cannot listen on {host} port {port}: {reason}").format(
+                    host=host, port=port, reason=os_reason(exc)
+                )
+            ) from None
 
 
 def run() -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from typing import NoReturn
+from dataclasses import dataclass, field
+from typing import NoReturn, TypedDict
 
-from ..errors import BadTableError, Location
+from ..dates import DayOrder
+from ..errors import BadTableError, Location, ScopeGapError
 from ..i18n import _, format_number
+from ..limits import ENV, MIB, Limits, limits_from_env  # noqa: F401 (re-exported)
 
 
 @dataclass
@@ -27,6 +27,48 @@ class RawTable:
     rows: list[int]
     sheet: str | None = None
     warnings: list[str] = field(default_factory=list)
+
+
+class Reading(TypedDict, total=False):
+    """The reader options as the library's keyword arguments (each defaults as in ReadOptions):
+    `scope_gap.analyze(..., **reading)`, and validate, compare and amend."""
+
+    encoding: str | None
+    sheet: str | None
+    day_first: bool
+    month_first: bool
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read the input tables, as the reader options of every command give it.
+
+    `encoding`: of CSV input (default: detect); `sheet`: of .xlsx input (default: the first
+    visible); `day_first` / `month_first`: read every date such as 05/06/2021 that way
+    (default: only when one reading is a real date). A new option is added here, to
+    `Reading`, to `cli.READER_OPTIONS` and to the page's form fields.
+    """
+
+    encoding: str | None = None
+    sheet: str | None = None
+    day_first: bool = False
+    month_first: bool = False
+
+    def __post_init__(self) -> None:
+        if self.day_first and self.month_first:
+            raise ScopeGapError(_("--day-first and --month-first cannot both be given"))
+
+    @classmethod
+    def of(cls, reading: Reading | None = None) -> ReadOptions:
+        return cls(**(reading or {}))
+
+    @property
+    def day_order(self) -> DayOrder:
+        if self.day_first:
+            return "day_first"
+        if self.month_first:
+            return "month_first"
+        return None
 
 
 def sha256_of(data: bytes) -> str:
@@ -55,58 +97,7 @@ def trim_header(cells: list[str]) -> list[str]:
     return [h or f"(column {column_letter(i)})" for i, h in enumerate(headers)]
 
 
-# --- limits that protect the user's machine --------------------------------------------------
-
-MIB = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How much one input file may hold before it is refused (see README, "Hostile input").
-
-    Each limit can be raised with the environment variable named in `ENV`, e.g.
-    `SCOPE_GAP_MAX_ROWS=2000000`; a refused input names the limit and its variable.
-    """
-
-    file_bytes: int = 256 * MIB  # any input file, as stored
-    rows: int = 1_000_000  # data rows per file (blank rows not counted)
-    columns: int = 10_000  # header cells per file
-    cell_chars: int = 1 * MIB  # characters in one cell
-    xlsx_part_bytes: int = 256 * MIB  # one part of a workbook, inflated
-    xlsx_total_bytes: int = 1024 * MIB  # all parts of a workbook, inflated
-    xlsx_ratio: int = 100  # inflated size / compressed size of a part (Apache POI: 100)
-    xlsx_parts: int = 10_000  # members of the workbook's zip
-
-
-ENV: dict[str, str] = {
-    "file_bytes": "SCOPE_GAP_MAX_FILE_BYTES",
-    "rows": "SCOPE_GAP_MAX_ROWS",
-    "columns": "SCOPE_GAP_MAX_COLUMNS",
-    "cell_chars": "SCOPE_GAP_MAX_CELL_CHARS",
-    "xlsx_part_bytes": "SCOPE_GAP_MAX_XLSX_PART_BYTES",
-    "xlsx_total_bytes": "SCOPE_GAP_MAX_XLSX_TOTAL_BYTES",
-    "xlsx_ratio": "SCOPE_GAP_MAX_XLSX_RATIO",
-    "xlsx_parts": "SCOPE_GAP_MAX_XLSX_PARTS",
-}
-
-
-def limits_from_env(environ: Mapping[str, str] | None = None, **overrides: int) -> Limits:
-    """The default limits, changed by any `SCOPE_GAP_MAX_*` variable set, then by `overrides`."""
-    environ = os.environ if environ is None else environ
-    values: dict[str, int] = {}
-    for name, variable in ENV.items():
-        raw = environ.get(variable, "").strip().replace("_", "").replace(",", "")
-        if not raw:
-            continue
-        if not raw.isdigit() or int(raw) < 1:
-            raise BadTableError(
-                _("{setting} must be a whole number of at least 1").format(
-                    setting=f"{variable}={environ[variable]!r}"
-                )
-            )
-        values[name] = int(raw)
-    values.update(overrides)
-    return replace(Limits(), **values)
+# --- limits that protect the user's machine: defined in scope_gap.limits ----------------------
 
 
 def over_limit(
