@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import BadTableError, Location, did_you_mean, os_reason
+from ..errors import BadTableError, Location, did_you_mean
+from ..files import display_path, read_limited
 from ..i18n import N_, _
-from .base import ENV, Limits, RawTable, limits_from_env, over_limit
+from .base import ENV, Limits, RawTable, limits_from_env
 from .csv import read_csv
 from .json import read_json, read_jsonl
 from .xlsx import read_xlsx
@@ -32,22 +33,17 @@ REFUSED: dict[str, str] = {
 }
 
 
-def _read_bytes(source: Path, path: str, limits: Limits) -> bytes:
-    """The file's bytes, refused before reading when it is larger than the limit."""
-    try:
-        with open(source, "rb") as handle:
-            data = handle.read(limits.file_bytes + 1)
-    except OSError as exc:
-        raise BadTableError(
-            _("cannot be read: {reason}").format(reason=os_reason(exc)), Location(path)
-        ) from None
-    if len(data) > limits.file_bytes:
-        over_limit(path, _("is larger than the input size limit"), "file_bytes", limits.file_bytes)
-    return data
+@dataclass(frozen=True)
+class Upload:
+    """A file read from `file` but known as `name` in messages and reports: an upload to the
+    local page (`scope-gap serve`), held in the server's private folder under a name of its own."""
+
+    name: str
+    file: Path
 
 
 def read_table(
-    source: str | Path,
+    source: str | Path | Upload,
     *,
     encoding: str | None = None,
     sheet: str | None = None,
@@ -59,13 +55,13 @@ def read_table(
     any `SCOPE_GAP_MAX_*` environment variable.
     """
     limits = limits or limits_from_env()
-    path = str(source)
-    if path == "-":
-        data = sys.stdin.buffer.read(limits.file_bytes + 1)
-        if len(data) > limits.file_bytes:
-            over_limit(
-                path, _("is larger than the input size limit"), "file_bytes", limits.file_bytes
-            )
+    if isinstance(source, Upload):
+        path, file = source.name, Path(source.file)
+    else:
+        path = display_path(source)
+        file = Path(source)
+    if path == "-" and not isinstance(source, Upload):
+        data = read_limited("-", limits.file_bytes, ENV["file_bytes"], error=BadTableError)
         return read_csv(data, "-", encoding, limits)
     suffix = Path(path).suffix.lower()
     if suffix in REFUSED:
@@ -79,8 +75,10 @@ def read_table(
             ).format(suffix=suffix or _("(none)"), hint=hint),
             Location(path),
         )
-    data = _read_bytes(Path(path), path, limits)
+    data = read_limited(
+        file, limits.file_bytes, ENV["file_bytes"], shown_as=path, error=BadTableError
+    )
     return reader(data, path, encoding, sheet, limits)
 
 
-__all__ = ["ENV", "READERS", "Limits", "RawTable", "limits_from_env", "read_table"]
+__all__ = ["ENV", "READERS", "Limits", "RawTable", "Upload", "limits_from_env", "read_table"]

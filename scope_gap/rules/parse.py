@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import Location, RuleError, RulesError, date_problem, did_you_mean, os_reason
+from ..errors import Location, RuleError, RulesError, date_problem, did_you_mean
+from ..files import display_path, read_rule_file
 from ..i18n import DEFAULT_LANGUAGE, _, language
 from ..model import (
     All,
@@ -384,6 +386,8 @@ def parse_mandate_text(text: str, path: str) -> tuple[Mandate | None, list[RuleE
     if parser.errors:
         return None, parser.errors
     mandate = parser.parse(root)
+    if mandate is not None:
+        mandate = replace(mandate, text=text)
     return mandate, parser.errors
 
 
@@ -391,15 +395,11 @@ def read_mandate(
     path: str | Path, shown_as: str | None = None
 ) -> tuple[Mandate | None, list[RuleError]]:
     """Read a rule file from disk: the mandate (with sha256) and every problem found."""
-    name = shown_as or str(path)
+    name = display_path(shown_as or path)
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        return None, [
-            RuleError(
-                _("cannot read the file: {reason}").format(reason=os_reason(exc)), Location(name)
-            )
-        ]
+        data = read_rule_file(path, name)
+    except RuleError as exc:
+        return None, [exc]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -412,8 +412,6 @@ def read_mandate(
         ]
     mandate, errors = parse_mandate_text(text, name)
     if mandate is not None:
-        from dataclasses import replace
-
         mandate = replace(mandate, sha256=hashlib.sha256(data).hexdigest())
     return mandate, errors
 
