@@ -39,6 +39,7 @@ from ..i18n import (
     _,
     format_number,
     language,
+    locale_tag,
     localized,
     localized_field,
     ngettext,
@@ -563,7 +564,7 @@ class _Book:
         props.subject = _("Incidents outside the mandate {id}").format(id=mandate.id)
         props.creator = f"scope-gap {__version__}"
         if language() != DEFAULT_LANGUAGE:
-            props.language = {"fr": "fr-CA"}.get(language(), language())
+            props.language = locale_tag()
         props.description = self.analysis.sentence()
         props.created = props.modified = self.generated
         self.write_summary()
