@@ -165,9 +165,9 @@ class MandateParam(click.ParamType):
         from .bundled import bundled_mandates
         from .errors import did_you_mean
 
-        if Path(value).is_file():
-            return str(value)
         bundled = bundled_mandates()
+        if Path(value).is_file() or (value not in bundled and os.path.lexists(value)):
+            return str(value)  # a folder or a FIFO is refused when read, saying which
         if value in bundled:
             return str(value)
         with use_language(None):
@@ -367,7 +367,7 @@ def analyze(
     written = write_reports(
         result, output, formats or DEFAULT_FORMATS, protect=incidents, progress=progress.stage
     )
-    for warning in result.warnings:
+    for warning in [*result.warnings, *written.warnings]:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
     summary = result.summary
     click.echo(
@@ -379,7 +379,7 @@ def analyze(
     for key, label in rows:
         click.echo(f"  {label:<{width}}{_count(summary[key]):>6}")
     click.echo(result.sentence())
-    for path in written:
+    for path in written.paths:
         click.echo(_("wrote {path}").format(path=path))
 
 
@@ -587,7 +587,7 @@ def compare(
       scope-gap compare incidents.csv -m a.yaml -m b.yaml -m c.yaml -f csv
     """
     from .api import compare as run_compare
-    from .reports import COMPARE_WRITERS, DEFAULT_FORMATS, write_reports
+    from .reports import DEFAULT_FORMATS, write_reports
 
     if len(mandates) < 2:
         raise click.UsageError(_("compare needs at least two mandates (-m A -m B)"))
@@ -605,11 +605,9 @@ def compare(
         output,
         formats or DEFAULT_FORMATS,
         protect=incidents,
-        stem=result.stem,
-        table=COMPARE_WRITERS,
         progress=progress.stage,
     )
-    for warning in result.warnings:
+    for warning in [*result.warnings, *written.warnings]:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
     counts = result.counts()
     ids = list(counts)
@@ -635,7 +633,7 @@ def compare(
             )
         else:
             click.echo(_("only {mandate} has in scope: nothing").format(mandate=mandate_id))
-    for path in written:
+    for path in written.paths:
         click.echo(_("wrote {path}").format(path=path))
 
 
@@ -697,7 +695,7 @@ def amend(
       scope-gap amend incidents.csv -m rules/hogue-2023.yaml --cover FI-001,FI-004 -f html
     """
     from .api import amend as run_amend
-    from .reports.amend import write_amend_outputs
+    from .reports import write_reports
 
     ids = _split_ids(cover)
     if not ids and not cover_status:
@@ -712,8 +710,8 @@ def amend(
         **reading,
     )
     result.command = command_line()
-    written = write_amend_outputs(result, output, formats, protect=incidents)
-    for warning in result.warnings:
+    written = write_reports(result, output, formats, protect=incidents)
+    for warning in [*result.warnings, *written.warnings]:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
     click.echo(
         _("{mandate}: {chosen} incident(s) chosen; {changes} change(s) to the rules").format(
@@ -724,7 +722,7 @@ def amend(
     )
     for line in result.summary_lines(uncovered_limit=20):
         click.echo(f"  {line}")
-    for path in written:
+    for path in written.paths:
         click.echo(_("wrote {path}").format(path=path))
 
 
@@ -739,10 +737,10 @@ def template(path: str, lang: str | None) -> None:
     Example:
       scope-gap template incidents.xlsx
     """
-    from .reports import atomic_write
-    from .reports.template import write_template
+    from .reports import write_file
+    from .reports.template import render_template
 
-    target = atomic_write(Path(path), write_template)
+    target = write_file(Path(path), render_template())
     click.echo(_("wrote {path}").format(path=target))
 
 
