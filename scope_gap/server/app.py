@@ -321,11 +321,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
             lang = _lang_query(request) or default_language()
         except ScopeGapError as exc:
             return error(_message(exc))
-        folder = space.folder()
         try:
-            return _attachment(await space.run(lambda: work.template(folder), lang))
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+            async with space.turn():
+                folder = space.folder()
+                try:
+                    return _attachment(await space.run(lambda: work.template(folder), lang))
+                finally:
+                    shutil.rmtree(folder, ignore_errors=True)
+        except Busy:
+            return error(_("the server is busy with other analyses; try again shortly"), 503)
 
     async def page(request: Request) -> Response:
         lang = request.query_params.get("lang", "").lower()
@@ -363,7 +367,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/page/compare", page_compare, methods=["POST"]),
         Route("/page/result/{token}/{what}", result, methods=["GET"]),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return error(_("there is nothing at {path}").format(path=request.url.path), 404)
+
+    async def not_allowed(request: Request, exc: Exception) -> Response:
+        return error(
+            _("{method} is not a method {path} answers").format(
+                method=request.method, path=request.url.path
+            ),
+            405,
+        )
+
+    app = Starlette(
+        routes=routes, lifespan=lifespan, exception_handlers={404: not_found, 405: not_allowed}
+    )
     app.state.workspace = space
     app.add_middleware(Guard, allowed=host_names(settings.host, settings.port))
     return app
