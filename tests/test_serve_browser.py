@@ -239,3 +239,17 @@ def test_the_template_downloads(page: Any) -> None:
         page.click("#template")
     book = openpyxl.load_workbook(io.BytesIO(Path(caught.value.path()).read_bytes()))
     assert book.worksheets[0]["A1"].value == "id"
+
+
+def test_without_javascript_the_form_still_downloads_the_report(browser: Any, served: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(served)
+    tab.set_input_files("#files", str(DATA))
+    tab.check("#m-nsira-2024")
+    with tab.expect_download() as caught:
+        tab.click("button[name=format][value=xlsx]")
+    assert caught.value.suggested_filename == "nsira-2024-gap-report.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(Path(caught.value.path()).read_bytes()))
+    assert book.sheetnames[0] == "Summary"
+    context.close()
