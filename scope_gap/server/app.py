@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import json
+import os
 import re
 import secrets
 import shutil
@@ -231,8 +232,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return error(exc.message, exc.status)
         except ScopeGapError as exc:
             return error(_message(exc))
-        except Exception as exc:  # a bug: said, never a traceback to the client
-            traceback.print_exc(file=sys.stderr)
+        except Exception as exc:  # a bug: said in one line, never a traceback to the client
+            if os.environ.get("SCOPE_GAP_DEBUG"):
+                traceback.print_exc(file=sys.stderr)
+            else:
+                print(
+                    _(work.UNEXPECTED).format(error=type(exc).__name__, message=exc)
+                    + " (SCOPE_GAP_DEBUG=1)",
+                    file=sys.stderr,
+                )
             return error(_(work.UNEXPECTED).format(error=type(exc).__name__, message=exc), 500)
 
     def analysis_response(form: Form, lang: str) -> Response:
