@@ -97,7 +97,7 @@ def test_choose_a_file_and_a_mandate_read_the_finding_and_download_the_xlsx(
     assert page.text_content("#finding") == finding_of("nsicop-2024")
     report = page.frame_locator("#report")
     assert report.locator("h1").first.inner_text(timeout=30_000)
-    assert report.locator("#incident-FI-009").count() == 1
+    report.locator("#incident-FI-009").wait_for(state="attached", timeout=30_000)
     with page.expect_download() as caught:
         page.click("#downloads-xlsx")
     download = caught.value
@@ -115,7 +115,7 @@ def test_switch_to_french(page: Any) -> None:
     analyse(page)
     assert page.text_content("#finding") == finding_of("hogue-2023", "fr")
     report = page.frame_locator("#report")
-    assert report.locator("html[lang=fr]").count() == 1
+    report.locator("html[lang=fr]").wait_for(timeout=30_000)
     assert serious(page) == []
     assert page.seen["errors"] == []
 
@@ -220,7 +220,7 @@ def test_compare_two_mandates(page: Any) -> None:
     with page.expect_download() as caught:
         page.click("#compare-downloads-json")
     assert caught.value.suggested_filename == "compare-hogue-2023-whole-of-government.json"
-    assert page.frame_locator("#compare-report").locator("table").count() >= 1
+    page.frame_locator("#compare-report").locator("table").first.wait_for(timeout=30_000)
 
 
 def test_a_problem_is_said_on_the_page(page: Any, tmp_path: Path) -> None:
