@@ -6,11 +6,10 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, TypeAlias, Unpack
+from typing import TYPE_CHECKING, Any, TypeAlias, Unpack
 
 import pandas as pd
 
-from .amendment import AmendResult
 from .analysis import Analysis
 from .bundled import DEFAULT_DATA_NAME, DEFAULT_MANDATE, bundled_mandates, default_data
 from .comparison import Comparison
@@ -24,6 +23,9 @@ from .readers.base import Reading, ReadOptions
 from .readers.xlsx import cell_text
 from .rules import load_mandate_file
 from .validate import Table, build_table
+
+if TYPE_CHECKING:  # amend's code (and its YAML writer) is imported by amend alone
+    from .amendment import AmendResult
 
 #: called with a stage's description and the number of rows read so far
 Progress: TypeAlias = Callable[[str, int], None]
