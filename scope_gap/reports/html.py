@@ -11,16 +11,21 @@ long list is pointed to in the xlsx, CSV and JSON reports.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import stat
 from collections import Counter
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, PackageLoader
+from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from .. import __version__
@@ -154,6 +159,41 @@ def number(value: Any) -> str:
     return format_count(value)
 
 
+class _QuietCache(FileSystemBytecodeCache):
+    """Compiled templates kept between runs, as Python keeps .pyc files: compiling the page's
+    template takes longer than rendering the bundled data's report. Jinja checks each entry
+    against the template's text and Python's version; an entry that cannot be read or written
+    is skipped, never an error."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - pickle and marshal raise many kinds on damaged bytes
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def template_cache() -> FileSystemBytecodeCache | None:
+    """The user's own cache folder for compiled templates (`$XDG_CACHE_HOME/scope-gap`, else
+    `~/.cache/scope-gap`), or None when it cannot be made private to this user; set
+    SCOPE_GAP_NO_CACHE=1 to compile every time."""
+    if os.environ.get("SCOPE_GAP_NO_CACHE"):
+        return None
+    try:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        folder = base / "scope-gap" / f"templates-{__version__}"
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        mode = folder.lstat()
+        if not stat.S_ISDIR(mode.st_mode) or mode.st_uid != os.getuid() or mode.st_mode & 0o022:
+            return None
+    except (OSError, RuntimeError, AttributeError):  # no home, read-only, no getuid (Windows)
+        return None
+    return _QuietCache(str(folder))
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """The Jinja2 environment of the pages. It is cached: `_` and `ngettext` look the language
@@ -166,6 +206,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
         extensions=["jinja2.ext.i18n"],
+        bytecode_cache=template_cache(),
     )
     env.install_gettext_callables(gettext=_, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
     # data passed into a message as a placeholder is cleaned like any other output
