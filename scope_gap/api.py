@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, Unpack
 
 import pandas as pd
 
@@ -19,6 +19,7 @@ from .i18n import _, format_number, ngettext
 from .mandatediff import MandateDiff
 from .model import Mandate
 from .readers import RawTable, read_table
+from .readers.base import Reading, ReadOptions
 from .readers.xlsx import cell_text
 from .rules import load_mandate_file
 from .validate import Table, build_table
@@ -77,12 +78,11 @@ def _frame_table(frame: pd.DataFrame, name: str) -> RawTable:
     return RawTable(name, digest, headers, cells, rows)
 
 
-def read_inputs(
-    inputs: Inputs, *, encoding: str | None = None, sheet: str | None = None
-) -> list[RawTable]:
+def read_inputs(inputs: Inputs, options: ReadOptions | None = None) -> list[RawTable]:
     """Read every input (default: the bundled dataset) into raw tables."""
+    options = options or ReadOptions()
     if inputs is None or (isinstance(inputs, (list, tuple)) and not inputs):
-        table = read_table(default_data(), encoding=encoding)
+        table = read_table(default_data(), encoding=options.encoding)
         table.path = DEFAULT_DATA_NAME
         return [table]
     items: Iterable[Any] = [inputs] if isinstance(inputs, (str, Path, pd.DataFrame)) else inputs
@@ -91,7 +91,7 @@ def read_inputs(
         if isinstance(item, pd.DataFrame):
             tables.append(_frame_table(item, "<DataFrame>" if n == 1 else f"<DataFrame {n}>"))
         else:
-            tables.append(read_table(item, encoding=encoding, sheet=sheet))
+            tables.append(read_table(item, encoding=options.encoding, sheet=options.sheet))
     return tables
 
 
@@ -99,22 +99,26 @@ def analyze(
     inputs: Inputs = None,
     mandate: str | Path | Mandate | None = None,
     *,
-    encoding: str | None = None,
-    sheet: str | None = None,
     strict: bool = False,
     progress: Progress | None = None,
+    require_incidents: bool = False,
+    **reading: Unpack[Reading],
 ) -> Analysis:
     """Decide, for every incident of `inputs`, whether `mandate` lets the inquiry examine it.
 
     `inputs` are paths (`-` for CSV on standard input) or DataFrames; with none, the
     bundled dataset. `mandate` is a rule file's path, a bundled mandate's id or a
-    Mandate; with none, the bundled Hogue mandate. Raises BadTableError for a table
+    Mandate; with none, the bundled Hogue mandate. The reader options (`encoding`,
+    `sheet`, `day_first`, `month_first`: see readers.base.ReadOptions) say how to
+    read the inputs. Raises BadTableError for a table
     that cannot be analysed, RulesError for a malformed rule file (checked before any
-    data is read), StrictError when `strict` and some row is invalid. `progress`, if
-    given, hears of each stage done.
+    data is read), StrictError when `strict` and some row is invalid; with
+    `require_incidents` (as the commands that write reports ask), NothingToReportError
+    when no row could be read as an incident. `progress`, if given, hears of each stage
+    done.
     """
     the_mandate = load_mandate(mandate)
-    table = _read(inputs, encoding, sheet, progress)
+    table = _read(inputs, ReadOptions.of(reading), progress)
     if strict and table.invalid:
         first = table.invalid[0]
         raise StrictError(
@@ -128,16 +132,47 @@ def analyze(
                 problem=first.error_texts()[0],
             )
         )
+    if require_incidents:
+        _require_incidents(table)
     evaluation = evaluate(the_mandate, table)
     if progress:
         progress(_("classified under {mandate}").format(mandate=the_mandate.id), len(table))
     return Analysis(the_mandate, table, evaluation, warnings=list(table.warnings))
 
 
-def _read(
-    inputs: Inputs, encoding: str | None, sheet: str | None, progress: Progress | None
-) -> Table:
-    raw = read_inputs(inputs, encoding=encoding, sheet=sheet)
+class NothingToReportError(ScopeGapError):
+    """No row of the inputs could be read as an incident: there is nothing to report."""
+
+
+def _require_incidents(table: Table) -> None:
+    """Refuse to report on no incident at all (SPEC 4): every row invalid, or none read."""
+    if len(table):
+        return
+    paths = [str(item["path"]) for item in table.inputs]
+    if table.invalid:
+        message = ngettext(
+            "{files}: nothing to report: the {count} row read could not be read as an "
+            "incident; 'scope-gap validate {paths}' shows what is wrong with it",
+            "{files}: nothing to report: none of the {count} rows read could be read as an "
+            "incident; 'scope-gap validate {paths}' shows what is wrong with each",
+            len(table.invalid),
+        )
+    else:
+        message = _(
+            "{files}: nothing to report: no incident row was read; "
+            "'scope-gap validate {paths}' shows how the table was read"
+        )
+    raise NothingToReportError(
+        message.format(
+            files=", ".join(paths),
+            count=format_number(len(table.invalid)),
+            paths=" ".join(paths),
+        )
+    )
+
+
+def _read(inputs: Inputs, options: ReadOptions, progress: Progress | None) -> Table:
+    raw = read_inputs(inputs, options)
     if progress:
         rows = sum(len(t.rows) for t in raw)
         progress(
@@ -146,7 +181,7 @@ def _read(
             ),
             rows,
         )
-    table = build_table(raw)
+    table = build_table(raw, day_order=options.day_order)
     if progress:
         progress(
             ngettext(
@@ -161,14 +196,15 @@ def compare(
     inputs: Inputs = None,
     mandates: Sequence[str | Path | Mandate] = (),
     *,
-    encoding: str | None = None,
-    sheet: str | None = None,
     progress: Progress | None = None,
+    require_incidents: bool = False,
+    **reading: Unpack[Reading],
 ) -> Comparison:
     """Each incident's status under each of several mandates, and what each mandate adds.
 
     Every rule file is loaded (and refused if malformed) before any data is read; the
-    table is read and validated once and evaluated under each mandate.
+    table is read and validated once and evaluated under each mandate. With
+    `require_incidents`, NothingToReportError when no row could be read as an incident.
     """
     loaded = [load_mandate(m) for m in mandates]
     if len(loaded) < 2:
@@ -183,7 +219,9 @@ def compare(
                 ).format(id=mandate.id, first=seen[mandate.id], second=mandate.path)
             )
         seen[mandate.id] = str(mandate.path)
-    table = _read(inputs, encoding, sheet, progress)
+    table = _read(inputs, ReadOptions.of(reading), progress)
+    if require_incidents:
+        _require_incidents(table)
     analyses = [
         Analysis(m, table, evaluate(m, table), warnings=list(table.warnings)) for m in loaded
     ]
@@ -196,9 +234,9 @@ def amend(
     *,
     cover: Sequence[str] = (),
     cover_status: Sequence[str] = (),
-    encoding: str | None = None,
-    sheet: str | None = None,
     progress: Progress | None = None,
+    require_incidents: bool = False,
+    **reading: Unpack[Reading],
 ) -> AmendResult:
     """The smallest changes to `mandate` that bring the chosen incidents in scope.
 
@@ -207,15 +245,18 @@ def amend(
     """
     from .amendment import amend_analysis
 
-    analysis = analyze(inputs, mandate, encoding=encoding, sheet=sheet, progress=progress)
+    analysis = analyze(
+        inputs, mandate, progress=progress, require_incidents=require_incidents, **reading
+    )
     return amend_analysis(analysis, list(cover), list(cover_status))
 
 
 def validate(
-    inputs: Inputs, *, encoding: str | None = None, sheet: str | None = None
+    inputs: Inputs, **reading: Unpack[Reading]
 ) -> tuple[list[dict[str, Any]], list[Any], list[str]]:
     """Check input tables only: (inputs read, invalid rows, warnings)."""
-    table = build_table(read_inputs(inputs, encoding=encoding, sheet=sheet))
+    options = ReadOptions.of(reading)
+    table = build_table(read_inputs(inputs, options), day_order=options.day_order)
     return table.inputs, table.invalid, table.warnings
 
 
@@ -223,21 +264,20 @@ def diff_mandates(
     a: str | Path | Mandate,
     b: str | Path | Mandate,
     incidents: Inputs = None,
-    *,
-    encoding: str | None = None,
-    sheet: str | None = None,
+    **reading: Unpack[Reading],
 ) -> MandateDiff:
     """How mandate `b` differs from mandate `a`, clause by clause (section 9).
 
     With `incidents` (paths or DataFrames; None for none), the table is read once and
-    evaluated under both, and the diff also lists every incident whose status changes.
+    evaluated under both (`reading`: as for `analyze`), and the diff also lists every incident
+    whose status changes.
     """
     from .mandatediff import diff_mandates as diff
 
     result = diff(load_mandate(a), load_mandate(b))
     if incidents is None or (isinstance(incidents, (list, tuple)) and not incidents):
         return result
-    table = _read(incidents, encoding, sheet, None)
+    table = _read(incidents, ReadOptions.of(reading), None)
     before = evaluate(result.a, table).status
     after = evaluate(result.b, table).status
     ids = table.frame["id"].tolist() if len(table) else []

@@ -9,13 +9,16 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
 from .i18n import N_, _, format_number, language, ngettext, use_language
 from .model import STATUS_LABELS, status_label
+
+if TYPE_CHECKING:
+    from .readers.base import Reading
 
 FORMATS = ("xlsx", "html", "json", "csv")
 
@@ -172,12 +175,46 @@ INCIDENTS = click.argument(
     nargs=-1,
     type=click.Path(exists=True, dir_okay=False, allow_dash=True),
 )
-ENCODING = click.option(
-    "--encoding", metavar="NAME", help="Read CSV input in this encoding (default: detect)."
+#: how to read the incident tables: the options of every command that reads them, given to
+#: the command as one dict `reading` (readers.base.Reading) for the library's functions
+_READER_CLICK_OPTIONS = (
+    click.option(
+        "--encoding", metavar="NAME", help="Read CSV input in this encoding (default: detect)."
+    ),
+    click.option(
+        "--sheet", metavar="NAME", help="Read this sheet of .xlsx input (default: the first)."
+    ),
+    click.option(
+        "--day-first",
+        "day_first",
+        is_flag=True,
+        help="Read every date such as 05/06/2021 day first (5 June 2021).",
+    ),
+    click.option(
+        "--month-first",
+        "month_first",
+        is_flag=True,
+        help="Read every date such as 05/06/2021 month first (May 6, 2021).",
+    ),
 )
-SHEET = click.option(
-    "--sheet", metavar="NAME", help="Read this sheet of .xlsx input (default: the first)."
-)
+READER_OPTION_NAMES = ("encoding", "sheet", "day_first", "month_first")
+
+
+def READER_OPTIONS(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The reader options (readers.base.ReadOptions) on a command, as one argument `reading`."""
+
+    @wraps(func)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        reading = {name: kwargs.pop(name) for name in READER_OPTION_NAMES}
+        if reading["day_first"] and reading["month_first"]:
+            raise click.UsageError(_("--day-first and --month-first cannot both be given"))
+        return func(*args, reading=reading, **kwargs)
+
+    for option in reversed(_READER_CLICK_OPTIONS):
+        run = option(run)
+    return run
+
+
 OUTPUT = click.option(
     "-o",
     "--output",
@@ -281,8 +318,7 @@ def main() -> None:
 @OUTPUT
 @REPORT_FORMATS
 @click.option("--strict", is_flag=True, help="Fail (exit 1, no report) if any row is invalid.")
-@ENCODING
-@SHEET
+@READER_OPTIONS
 @QUIET
 @LANG
 @_fail_cleanly
@@ -292,8 +328,7 @@ def analyze(
     output: str,
     formats: tuple[str, ...],
     strict: bool,
-    encoding: str | None,
-    sheet: str | None,
+    reading: Reading,
     quiet: bool,
     lang: str | None,
 ) -> None:
@@ -314,10 +349,10 @@ def analyze(
     result = run_analysis(
         list(incidents),
         mandate,
-        encoding=encoding,
-        sheet=sheet,
         strict=strict,
         progress=progress.stage,
+        require_incidents=True,
+        **reading,
     )
     result.command = command_line()
     written = write_reports(
@@ -346,10 +381,9 @@ def analyze(
     required=True,
     type=click.Path(exists=True, dir_okay=False, allow_dash=True),
 )
-@ENCODING
-@SHEET
+@READER_OPTIONS
 @_fail_cleanly
-def validate(incidents: tuple[str, ...], encoding: str | None, sheet: str | None) -> None:
+def validate(incidents: tuple[str, ...], reading: Reading) -> None:
     """Check input tables only; print every problem as FILE:ROW: column: message.
 
     Exits 1 if any row is invalid (or a table cannot be read at all).
@@ -360,7 +394,7 @@ def validate(incidents: tuple[str, ...], encoding: str | None, sheet: str | None
     """
     from .api import validate as run_validate
 
-    inputs, invalid, warnings = run_validate(list(incidents), encoding=encoding, sheet=sheet)
+    inputs, invalid, warnings = run_validate(list(incidents), **reading)
     for warning in warnings:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
     for row in invalid:
@@ -609,8 +643,7 @@ class _DiffCommand(_Command):
 @click.option(
     "--exit-code", "exit_code", is_flag=True, help="Exit 3 when the mandates differ (else 0)."
 )
-@ENCODING
-@SHEET
+@READER_OPTIONS
 @LANG
 @_fail_cleanly
 def rules_diff(
@@ -619,8 +652,7 @@ def rules_diff(
     incidents: tuple[str, ...],
     output: str | None,
     exit_code: bool,
-    encoding: str | None,
-    sheet: str | None,
+    reading: Reading,
     lang: str | None,
 ) -> None:
     """Say, clause by clause, how mandate B differs from mandate A.
@@ -654,7 +686,7 @@ def rules_diff(
             raise click.BadParameter(
                 _("'{path}' is not a file").format(path=path), param_hint="--incidents"
             )
-    result = diff_mandates(names[0], names[1], files or None, encoding=encoding, sheet=sheet)
+    result = diff_mandates(names[0], names[1], files or None, **reading)
     for warning in result.warnings:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
     if fmt == "json":
@@ -676,15 +708,13 @@ def rules_diff(
 @click.argument("incident_id", metavar="ID")
 @INCIDENTS
 @MANDATE
-@ENCODING
-@SHEET
+@READER_OPTIONS
 @_fail_cleanly
 def explain(
     incident_id: str,
     incidents: tuple[str, ...],
     mandate: str | None,
-    encoding: str | None,
-    sheet: str | None,
+    reading: Reading,
 ) -> None:
     """Show how one incident was decided: clause by clause, condition by condition.
 
@@ -699,7 +729,7 @@ def explain(
     from .api import analyze as run_analysis
     from .reports.explain import ExplainError, explain_incident
 
-    result = run_analysis(list(incidents), mandate, encoding=encoding, sheet=sheet)
+    result = run_analysis(list(incidents), mandate, **reading)
     try:
         click.echo(explain_incident(result, incident_id))
     except ExplainError as exc:
@@ -719,8 +749,7 @@ def explain(
 )
 @OUTPUT
 @REPORT_FORMATS
-@ENCODING
-@SHEET
+@READER_OPTIONS
 @QUIET
 @LANG
 @_fail_cleanly
@@ -729,8 +758,7 @@ def compare(
     mandates: tuple[str, ...],
     output: str,
     formats: tuple[str, ...],
-    encoding: str | None,
-    sheet: str | None,
+    reading: Reading,
     quiet: bool,
     lang: str | None,
 ) -> None:
@@ -750,7 +778,11 @@ def compare(
         raise click.UsageError(_("compare needs at least two mandates (-m A -m B)"))
     progress = ProgressLines(quiet)
     result = run_compare(
-        list(incidents), list(mandates), encoding=encoding, sheet=sheet, progress=progress.stage
+        list(incidents),
+        list(mandates),
+        progress=progress.stage,
+        require_incidents=True,
+        **reading,
     )
     result.command = command_line()
     written = write_reports(
@@ -822,8 +854,7 @@ def _split_ids(values: tuple[str, ...]) -> list[str]:
     type=click.Choice(["html", "xlsx"]),
     help="Also write the amendments as a readable page or workbook.",
 )
-@ENCODING
-@SHEET
+@READER_OPTIONS
 @QUIET
 @LANG
 @_fail_cleanly
@@ -834,8 +865,7 @@ def amend(
     cover_status: tuple[str, ...],
     output: str,
     formats: tuple[str, ...],
-    encoding: str | None,
-    sheet: str | None,
+    reading: Reading,
     quiet: bool,
     lang: str | None,
 ) -> None:
@@ -862,9 +892,9 @@ def amend(
         mandate,
         cover=ids,
         cover_status=list(cover_status),
-        encoding=encoding,
-        sheet=sheet,
         progress=ProgressLines(quiet).stage,
+        require_incidents=True,
+        **reading,
     )
     result.command = command_line()
     written = write_amend_outputs(result, output, formats, protect=incidents)

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .dates import DateFormatError, DayOrder, read_date
 from .errors import BadTableError, Location, date_problem, did_you_mean
 from .i18n import _, ngettext
 from .model import (
@@ -15,9 +16,7 @@ from .model import (
     ENUMS,
     REQUIRED_COLUMNS,
     UNKNOWN,
-    DateFormatError,
     normalize_name,
-    parse_date,
 )
 from .readers.base import RawTable, column_letter
 
@@ -133,8 +132,10 @@ def _enum_lookup(column: str, values: pd.Series) -> tuple[dict[str, str], dict[s
     return canonical, problems
 
 
-def build_table(raw_tables: list[RawTable]) -> Table:
-    """Validate and combine tables; invalid rows become data, never exceptions."""
+def build_table(raw_tables: list[RawTable], day_order: DayOrder = None) -> Table:
+    """Validate and combine tables; invalid rows become data, never exceptions.
+
+    `day_order` says how to read a date such as 05/06/2021 (dates.read_date)."""
     frames = []
     columns: dict[str, None] = {}
     beyond_all: dict[int, list[tuple[int, str]]] = {}  # row -> non-blank cells beyond the header
@@ -201,17 +202,25 @@ def build_table(raw_tables: list[RawTable]) -> Table:
     starts = np.full(len(date_texts), MISSING_DAY, dtype=np.int64)
     ends = starts.copy()
     problems: dict[int, str] = {}
+    rewritten: dict[int, str] = {}  # distinct texts written in another form -> section 1's
     for u, text in enumerate(date_texts.tolist()):
-        stripped = text.strip()
-        if not stripped:
+        if not text.strip():
             continue
         try:
-            interval = parse_date(stripped)
+            read = read_date(text, day_order)
         except DateFormatError as exc:
             problems[u] = date_problem(exc)
-        else:
-            starts[u], ends[u] = interval.start, interval.end
+            continue
+        if read.other_form:
+            rewritten[u] = read.text
+        if read.interval is not None:
+            starts[u], ends[u] = read.interval.start, read.interval.end
     date_codes = np.asarray(date_codes, dtype=np.int64)
+    if rewritten and n:
+        texts = np.array(
+            [rewritten.get(u, t) for u, t in enumerate(date_texts.tolist())], dtype=object
+        )
+        data["date"] = texts[date_codes]
     if problems:
         bad_code = np.zeros(len(date_texts), dtype=bool)
         bad_code[list(problems)] = True

@@ -301,3 +301,19 @@ def test_schema_and_parser_agree(name, text, valid):
 def test_the_parser_stays_the_authority_on_what_a_schema_cannot_say(name, text):
     assert parser_errors(text)
     assert schema_errors(text) == []
+
+
+def test_an_amended_mandate_names_the_schema_by_a_path_that_resolves_from_its_folder(tmp_path):
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(
+        main, ["amend", "--cover", "FI-004", "-o", str(out)], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    amended = out / "hogue-2023-amended.yaml"
+    text = amended.read_text(encoding="utf-8")
+    first = text.splitlines()[0]
+    assert first.startswith(COMMENT_PREFIX)
+    assert text.count(COMMENT_PREFIX) == 1
+    where = first.removeprefix(COMMENT_PREFIX)
+    assert (amended.parent / where).resolve() == schema_path().resolve()
+    assert schema_errors(text) == []

@@ -6,9 +6,10 @@ import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import NoReturn
+from typing import NoReturn, TypedDict
 
-from ..errors import BadTableError, Location
+from ..dates import DayOrder
+from ..errors import BadTableError, Location, ScopeGapError
 from ..i18n import _, format_number
 
 
@@ -27,6 +28,48 @@ class RawTable:
     rows: list[int]
     sheet: str | None = None
     warnings: list[str] = field(default_factory=list)
+
+
+class Reading(TypedDict, total=False):
+    """The reader options as the library's keyword arguments (each defaults as in ReadOptions):
+    `scope_gap.analyze(..., **reading)`, and validate, compare and amend."""
+
+    encoding: str | None
+    sheet: str | None
+    day_first: bool
+    month_first: bool
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read the input tables, as the reader options of every command give it.
+
+    `encoding`: of CSV input (default: detect); `sheet`: of .xlsx input (default: the first
+    visible); `day_first` / `month_first`: read every date such as 05/06/2021 that way
+    (default: only when one reading is a real date). A new option is added here, to
+    `Reading`, to `cli.READER_OPTIONS` and to the page's form fields.
+    """
+
+    encoding: str | None = None
+    sheet: str | None = None
+    day_first: bool = False
+    month_first: bool = False
+
+    def __post_init__(self) -> None:
+        if self.day_first and self.month_first:
+            raise ScopeGapError(_("--day-first and --month-first cannot both be given"))
+
+    @classmethod
+    def of(cls, reading: Reading | None = None) -> ReadOptions:
+        return cls(**(reading or {}))
+
+    @property
+    def day_order(self) -> DayOrder:
+        if self.day_first:
+            return "day_first"
+        if self.month_first:
+            return "month_first"
+        return None
 
 
 def sha256_of(data: bytes) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ..rules.schema import with_schema_comment
 from . import atomic_write, writer
 from .json import dumps
 
@@ -25,12 +26,11 @@ def write_amend_outputs(
     folder = Path(directory)
     stem = result.mandate.id
     protected = [Path(p) for p in protect if str(p) != "-"]
+    amended = folder / f"{stem}-amended.yaml"
+    # its first line points an editor to the schema by a path that resolves from the folder
+    text = with_schema_comment(result.amended_yaml, amended)
     written = [
-        atomic_write(
-            folder / f"{stem}-amended.yaml",
-            lambda p: p.write_text(result.amended_yaml, encoding="utf-8"),
-            protected,
-        ),
+        atomic_write(amended, lambda p: p.write_text(text, encoding="utf-8"), protected),
         atomic_write(
             folder / f"{stem}-amendments.json",
             lambda p: p.write_bytes(dumps(result.to_dict())),
