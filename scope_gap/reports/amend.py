@@ -26,11 +26,15 @@ def write_amend_outputs(
     folder = Path(directory)
     stem = result.mandate.id
     protected = [Path(p) for p in protect if str(p) != "-"]
-    amended = folder / f"{stem}-amended.yaml"
-    # its first line points an editor to the schema by a path that resolves from the folder
-    text = with_schema_comment(result.amended_yaml, amended)
-    written = [
-        atomic_write(amended, lambda p: p.write_text(text, encoding="utf-8"), protected),
+    written = []
+    if result.amended_yaml is not None:  # nothing changes: an earlier amended mandate stays
+        amended = folder / f"{stem}-amended.yaml"
+        # its first line points an editor to the schema by a path that resolves from the folder
+        text = with_schema_comment(result.amended_yaml, amended)
+        written.append(
+            atomic_write(amended, lambda p: p.write_text(text, encoding="utf-8"), protected)
+        )
+    written += [
         atomic_write(
             folder / f"{stem}-amendments.json",
             lambda p: p.write_bytes(dumps(result.to_dict())),
