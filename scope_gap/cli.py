@@ -156,9 +156,9 @@ class MandateParam(click.ParamType):
         from .bundled import bundled_mandates
         from .errors import did_you_mean
 
-        if Path(value).is_file():
-            return str(value)
         bundled = bundled_mandates()
+        if Path(value).is_file() or (value not in bundled and os.path.lexists(value)):
+            return str(value)  # a folder or a FIFO is refused when read, saying which
         if value in bundled:
             return str(value)
         with use_language(None):
@@ -358,7 +358,7 @@ def analyze(
     written = write_reports(
         result, output, formats or DEFAULT_FORMATS, protect=incidents, progress=progress.stage
     )
-    for warning in result.warnings:
+    for warning in [*result.warnings, *written.warnings]:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
     summary = result.summary
     click.echo(
@@ -370,7 +370,7 @@ def analyze(
     for key, label in rows:
         click.echo(f"  {label:<{width}}{_count(summary[key]):>6}")
     click.echo(result.sentence())
-    for path in written:
+    for path in written.paths:
         click.echo(_("wrote {path}").format(path=path))
 
 
@@ -518,7 +518,7 @@ def _write_text(text: str, output: str | None, new_only: bool = False) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    from .reports import atomic_write
+    from .reports import Rendered, write_file
 
     target = Path(output)
     if new_only and (target.exists() or target.is_symlink()):
@@ -527,7 +527,7 @@ def _write_text(text: str, output: str | None, new_only: bool = False) -> None:
                 path=output
             )
         )
-    atomic_write(target, lambda temp: temp.write_text(text, encoding="utf-8"))
+    write_file(target, Rendered(text.encode("utf-8")))
     click.echo(_("wrote {path}").format(path=output), err=True)
 
 
@@ -772,7 +772,7 @@ def compare(
       scope-gap compare incidents.csv -m a.yaml -m b.yaml -m c.yaml -f csv
     """
     from .api import compare as run_compare
-    from .reports import COMPARE_WRITERS, DEFAULT_FORMATS, write_reports
+    from .reports import DEFAULT_FORMATS, write_reports
 
     if len(mandates) < 2:
         raise click.UsageError(_("compare needs at least two mandates (-m A -m B)"))
@@ -790,11 +790,9 @@ def compare(
         output,
         formats or DEFAULT_FORMATS,
         protect=incidents,
-        stem=result.stem,
-        table=COMPARE_WRITERS,
         progress=progress.stage,
     )
-    for warning in result.warnings:
+    for warning in [*result.warnings, *written.warnings]:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
     counts = result.counts()
     ids = list(counts)
@@ -820,7 +818,7 @@ def compare(
             )
         else:
             click.echo(_("only {mandate} has in scope: nothing").format(mandate=mandate_id))
-    for path in written:
+    for path in written.paths:
         click.echo(_("wrote {path}").format(path=path))
 
 
@@ -882,7 +880,7 @@ def amend(
       scope-gap amend incidents.csv -m rules/hogue-2023.yaml --cover FI-001,FI-004 -f html
     """
     from .api import amend as run_amend
-    from .reports.amend import write_amend_outputs
+    from .reports import write_reports
 
     ids = _split_ids(cover)
     if not ids and not cover_status:
@@ -897,8 +895,8 @@ def amend(
         **reading,
     )
     result.command = command_line()
-    written = write_amend_outputs(result, output, formats, protect=incidents)
-    for warning in result.warnings:
+    written = write_reports(result, output, formats, protect=incidents)
+    for warning in [*result.warnings, *written.warnings]:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
     click.echo(
         _("{mandate}: {chosen} incident(s) chosen; {changes} change(s) to the rules").format(
@@ -909,7 +907,7 @@ def amend(
     )
     for line in result.summary_lines(uncovered_limit=20):
         click.echo(f"  {line}")
-    for path in written:
+    for path in written.paths:
         click.echo(_("wrote {path}").format(path=path))
 
 
@@ -924,10 +922,10 @@ def template(path: str, lang: str | None) -> None:
     Example:
       scope-gap template incidents.xlsx
     """
-    from .reports import atomic_write
-    from .reports.template import write_template
+    from .reports import write_file
+    from .reports.template import render_template
 
-    target = atomic_write(Path(path), write_template)
+    target = write_file(Path(path), render_template())
     click.echo(_("wrote {path}").format(path=target))
 
 

@@ -20,6 +20,7 @@ import pandas as pd
 
 from .bundled import bundled_dir
 from .errors import Location, RuleError, RulesError, did_you_mean
+from .files import display_path, read_rule_file
 from .i18n import _, language, use_language
 from .model import COLUMNS, Status
 from .rules.yamlload import YList, YMap, load_yaml
@@ -63,13 +64,15 @@ def run_test_file(path: str | Path) -> list[CaseResult]:
     """Run every case of one test file; a malformed file raises RulesError with locations."""
     from .api import load_mandate  # the wiring layer: load the mandate and analyze fixtures
 
-    name = str(path)
+    name = display_path(path)
     errors: list[RuleError] = []
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_rule_file(path, name).decode("utf-8-sig")
+    except RuleError as exc:
+        raise RulesError([exc]) from None
+    except UnicodeDecodeError:
         raise RulesError(
-            [RuleError(_("cannot read the test file: {reason}").format(reason=exc), Location(name))]
+            [RuleError(_("the file is not UTF-8 text (save it as UTF-8)"), Location(name))]
         ) from None
     root = load_yaml(text, name, errors)
     if errors:

@@ -5,14 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import DISPLAY_NAMES
+from .cells import FORMULA_PREFIXES, is_formula_like  # noqa: F401 (re-exported)
 
 LEADING = ["id", "title", "date", "level", "event_type"]
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def is_formula_like(text: str) -> bool:
-    """Text a spreadsheet would take for a formula (OWASP's list, plus LF for CSV)."""
-    return text.startswith(FORMULA_PREFIXES)
 
 
 def extra_columns(columns: list[str]) -> list[str]:

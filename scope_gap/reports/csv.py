@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
-from typing import Any
+import io
+from typing import TYPE_CHECKING, Any
 
 from ..i18n import DEFAULT_LANGUAGE, N_, _, language
 from ..model import DISPLAY_NAMES, display_name
+from . import Rendered
 from .common import LEADING, extra_columns, header_names, is_formula_like, origin_text
+
+if TYPE_CHECKING:
+    from ..analysis import Analysis
 
 FIXED = ["ID", "Title", "Date", "Level", "Event type", "Status", "Gap", "Why", "Covered by"]
 #: the headers of the report's own columns (the leading ones are the contract's display names)
@@ -70,13 +74,14 @@ def rows(analysis: Any) -> tuple[list[str], list[list[str]]]:
     return header, out
 
 
-def write_table(path: Path, header: list[str], body: list[list[Any]]) -> None:
+def table_bytes(header: list[str], body: list[list[Any]]) -> bytes:
     """A CSV file for Excel users: UTF-8 with BOM, every cell neutralized."""
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([neutralize(name) for name in header])
-        writer.writerows([[neutralize(str(v)) for v in row] for row in body])
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow([neutralize(name) for name in header])
+    writer.writerows([[neutralize(str(v)) for v in row] for row in body])
+    return buffer.getvalue().encode("utf-8-sig")
 
 
-def write_csv(analysis: Any, path: Path) -> None:
-    write_table(path, *rows(analysis))
+def render_csv(analysis: Analysis) -> Rendered:
+    return Rendered(table_bytes(*rows(analysis)))

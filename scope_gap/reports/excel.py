@@ -9,14 +9,14 @@ what had to change is returned as warnings.
 from __future__ import annotations
 
 import datetime as dt
-import os
+import io
 import re
 import shutil
 import warnings as pywarnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -44,14 +44,16 @@ from ..i18n import (
     ngettext,
 )
 from ..model import STATUS_LABELS, display_name, status_label
-from . import OutputError
-from .common import FORMULA_PREFIXES, LEADING, extra_columns
+from . import OutputError, Rendered, source_date_epoch
+from .cells import MAX_CELL_CHARS, MAX_LINE_BREAKS, safe_text
+from .common import LEADING, extra_columns
 from .csv import localized_header_names
+
+if TYPE_CHECKING:
+    from ..analysis import Analysis
 
 # Excel's limits (Microsoft's "Excel specifications and limits")
 MAX_ROWS = 1_048_576
-MAX_CELL_CHARS = 32_767
-MAX_LINE_BREAKS = 253
 MAX_LINKS = 65_530
 MAX_URL = 2_079
 
@@ -150,20 +152,24 @@ WRAPPED = frozenset({"wrap", "header", "label", "link", *(f"status:{s}" for s in
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
-# C0 controls but tab, LF and CR, and what XML 1.0 cannot hold at all
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _PRECISE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _URL = re.compile(r"(?i)\b(?:https?://|mailto:)[^\s<>\"';]+")
 _FIRST_EXCEL_DAY = dt.date(1900, 3, 1)  # earlier serials hit the 1900 leap-year bug
 
 
-def write_xlsx(analysis: Any, path: Path) -> list[str]:
-    """Write the gap report workbook to `path`; return what had to change (warnings)."""
+def check_xlsx(analysis: Analysis) -> None:
+    """OutputError if the workbook cannot hold this analysis (Excel's rows per sheet)."""
+    _Book(analysis).check_size()
+
+
+def render_xlsx(analysis: Analysis) -> Rendered:
+    """The gap report workbook, and what had to change in it (warnings)."""
     book = _Book(analysis)
     book.check_size()
     book.build()
-    book.save(Path(path))
-    return book.warnings()
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return Rendered(buffer.getvalue(), tuple(book.warnings()))
 
 
 # --- cells ------------------------------------------------------------------------------
@@ -204,20 +210,6 @@ def precise_date(text: str) -> dt.date | None:
     except ValueError:
         return None
     return day if day >= _FIRST_EXCEL_DAY else None
-
-
-def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _truncate(text: str, size: int) -> str:
-    """At most MAX_CELL_CHARS UTF-16 units (Excel's count), with a visible marker."""
-    marker = " … " + _(
-        "[truncated: {size} characters in all; the JSON report has the full text]"
-    ).format(size=format_number(size))
-    keep = MAX_CELL_CHARS - _utf16_len(marker)
-    cut = text.encode("utf-16-le")[: 2 * keep].decode("utf-16-le", "ignore")
-    return cut + marker
 
 
 class _Counter:
@@ -312,21 +304,11 @@ class _Sheet:
 
     def text(self, value: Any, look: str = "wrap", link: str | None = None) -> WriteOnlyCell:
         """A string cell showing `value` as typed: never a formula, within Excel's limits."""
-        text = value if type(value) is str else "" if value is None else str(value)
-        column = self._column
-        if _ILLEGAL.search(text):
-            text = _ILLEGAL.sub("", text)
-            self.book.changes.add("control", self.title, self._where(column))
-        if len(text) > MAX_CELL_CHARS // 2:
-            size = _utf16_len(text)
-            if size > MAX_CELL_CHARS:
-                text = _truncate(text, len(text))
-                self.book.changes.add("truncated", self.title, self._where(column))
+        safe = safe_text(value)
+        text, column = safe.text, self._column
+        for change in safe.changes:
+            self.book.changes.add(change, self.title, self._where(column))
         breaks = text.count("\n")
-        if breaks > MAX_LINE_BREAKS:
-            parts = text.split("\n")
-            text = "\n".join(parts[:MAX_LINE_BREAKS]) + "\n" + " ".join(parts[MAX_LINE_BREAKS:])
-            self.book.changes.add("breaks", self.title, self._where(column))
         cell = self._cell()
         # set directly: the text is clean already, and the `value` setter would read a
         # leading '=' as a formula and '#N/A' as an error value
@@ -339,7 +321,7 @@ class _Sheet:
                 look = "link"
             else:
                 self.book.changes.add("links", self.title, self._where(column))
-        cell._style = self.book.styles.get(look, text.startswith(FORMULA_PREFIXES))
+        cell._style = self.book.styles.get(look, safe.formula_like)
         if look in WRAPPED and column < len(self._chars):
             chars = self._chars[column]
             lines = _lines(text, chars) if breaks else -(-len(text) // chars)
@@ -487,7 +469,7 @@ def _lines(text: str, chars: int) -> int:
 
 
 def _clean_header(name: str) -> str:
-    return " ".join(_ILLEGAL.sub("", name).split()) or _("Column")
+    return " ".join(safe_text(name).text.split()) or _("Column")
 
 
 def unique_headers(names: list[str]) -> list[str]:
@@ -510,14 +492,7 @@ def unique_headers(names: list[str]) -> list[str]:
 
 def _epoch() -> dt.datetime | None:
     """SOURCE_DATE_EPOCH as a naive UTC time, for reproducible builds."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value:
-        return None
-    try:
-        seconds = int(value)
-    except ValueError:
-        return None
-    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).replace(tzinfo=None)
+    return source_date_epoch()
 
 
 class _Book:
@@ -850,7 +825,7 @@ class _Book:
             out.append(text)
         return out
 
-    def save(self, path: Path) -> None:
+    def save(self, path: Path | IO[bytes]) -> None:
         with _ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True, when=self.epoch) as archive:
             ExcelWriter(self.wb, archive).save()
 
@@ -895,12 +870,18 @@ def _origin(origin: dict[str, Any]) -> str:
     return f"{origin['path']}{sheet}:{origin['row']}"
 
 
+def _zip_time(when: dt.datetime) -> tuple[int, int, int, int, int, int]:
+    """A time as a zip entry holds it: zip dates run from 1980 to 2107."""
+    when = min(max(when, dt.datetime(1980, 1, 1)), dt.datetime(2107, 12, 31, 23, 59, 58))
+    return when.timetuple()[:6]  # type: ignore[return-value]
+
+
 class _ZipFile(zipfile.ZipFile):
     """A zip whose entries all carry one timestamp when one is given (SOURCE_DATE_EPOCH)."""
 
     def __init__(self, *args: Any, when: dt.datetime | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._when = None if when is None else max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
+        self._when = None if when is None else _zip_time(when)
 
     def _info(self, name: str) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=self._when)  # type: ignore[arg-type]

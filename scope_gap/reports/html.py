@@ -14,12 +14,10 @@ import base64
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 from collections import Counter
 from functools import lru_cache
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader
@@ -48,7 +46,11 @@ from ..model import (
     split_sources,
     status_label,
 )
+from . import Rendered, source_date_epoch
 from .common import extra_columns, header_names, origin_text
+
+if TYPE_CHECKING:
+    from ..analysis import Analysis
 
 #: Rows shown per list (gap list, indeterminate, in scope, invalid); the rest are summarised.
 LIST_LIMIT = 1000
@@ -70,7 +72,6 @@ DETAIL_COLUMNS = ["jurisdiction", "event", "actor", "tactic", "target", "summary
 # and isolates (U+202A-U+202E, U+2066-U+2069) that could make text read in a false order.
 _UNSAFE_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _URL_IN_TEXT = re.compile(r"(?:https?://|mailto:)[^\s<>\"']+", re.IGNORECASE)
-_ANCHOR_UNSAFE = re.compile(r"[^\w.-]")
 
 
 def clean_text(value: Any) -> str:
@@ -117,23 +118,21 @@ def source_pieces(source: str) -> list[tuple[str, str | None]]:
 
 
 def anchor_id(incident_id: str) -> str:
-    """`incident-<ID>`, stable across runs; an ID with characters unsafe in a URL fragment is
-    replaced by a safe form plus a short hash of the ID, so two IDs never share an anchor."""
-    text = clean_text(incident_id)
-    safe = _ANCHOR_UNSAFE.sub("-", text)
-    if safe != str(incident_id) or not safe:
-        digest = hashlib.sha256(str(incident_id).encode("utf-8")).hexdigest()[:8]
-        safe = f"{safe.strip('-') or 'x'}-{digest}"
-    return f"incident-{safe}"
+    """`incident-<ID>`, stable across runs and injective: letters, digits, `.`, `_` and `-`
+    stay as they are; any other character (`~` too) is written `~<hex code point>~`, so
+    two different IDs never share an anchor (`a b` is `incident-a~20~b`)."""
+    out = []
+    for char in str(incident_id):
+        if char.isalnum() or char in "._-":
+            out.append(char)
+        else:
+            out.append(f"~{ord(char):x}~")
+    return "incident-" + "".join(out)
 
 
 def generated_at() -> str:
     """Now in UTC, or `SOURCE_DATE_EPOCH` when it is set (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
-    else:
-        moment = dt.datetime.now(dt.timezone.utc)
+    moment = source_date_epoch() or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     return moment.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -510,9 +509,7 @@ def _warnings(analysis: Any) -> list[str]:
     ]
 
 
-def write_html(analysis: Any, path: Path) -> list[str] | None:
-    """Write the HTML report to `path`; returns warnings for lists it had to shorten."""
+def render_html_report(analysis: Analysis) -> Rendered:
+    """The HTML report as UTF-8, and warnings for lists it had to shorten."""
     page, warnings = render_html(analysis)
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(page)
-    return warnings or None
+    return Rendered(page.encode("utf-8"), tuple(warnings))

@@ -8,7 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import Location, RuleError, RulesError, date_problem, did_you_mean, os_reason
+from ..errors import Location, RuleError, RulesError, date_problem, did_you_mean
+from ..files import display_path, read_rule_file
 from ..i18n import DEFAULT_LANGUAGE, _, language
 from ..model import (
     All,
@@ -394,15 +395,11 @@ def read_mandate(
     path: str | Path, shown_as: str | None = None
 ) -> tuple[Mandate | None, list[RuleError]]:
     """Read a rule file from disk: the mandate (with sha256) and every problem found."""
-    name = shown_as or str(path)
+    name = display_path(shown_as or path)
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        return None, [
-            RuleError(
-                _("cannot read the file: {reason}").format(reason=os_reason(exc)), Location(name)
-            )
-        ]
+        data = read_rule_file(path, name)
+    except RuleError as exc:
+        return None, [exc]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -745,10 +745,19 @@ CASES: list[Case] = [
     Case(
         "deep-10000-block.yaml",
         lambda: deep_block_rule(10_000),
-        "error: nested too deep, no RecursionError",
+        "error: 100 MB, over the rule-file size limit (4 MiB), refused before it is parsed",
+        1,
+        "SCOPE_GAP_MAX_RULE_BYTES",
+        kind="rules",
+    ),
+    Case(
+        "deep-1500-block.yaml",
+        lambda: deep_block_rule(1_500),
+        "error: nested too deep, no RecursionError (2.3 MB, within the size limit)",
         1,
         "nested more than",
         kind="rules",
+        large=True,
     ),
     Case(
         "deep-100.yaml",
