@@ -30,6 +30,7 @@ SOURCES = [
     "scope_gap/readers/csv.py",
     "scope_gap/readers/json.py",
     "scope_gap/readers/xlsx.py",
+    "scope_gap/readers/xlsx_scan.py",
     "scope_gap/validate.py",
     "scope_gap/rules/yamlload.py",
     "scope_gap/rules/parse.py",

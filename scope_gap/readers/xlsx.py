@@ -20,6 +20,7 @@ from ..errors import BadTableError, Location, did_you_mean
 from ..i18n import _, format_number
 from ..model import normalize_name
 from .base import ENV, MIB, Limits, RawTable, is_blank_row, over_limit, sha256_of, trim_header
+from .xlsx_scan import explain_failure, scan_sheet
 
 #: a part smaller than this is never refused for its ratio (Apache POI's grace is 100 KiB)
 RATIO_GRACE_BYTES = 1 * MIB
@@ -28,12 +29,15 @@ _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 _CHUNK = 1 << 16
 
 
-def cell_text(value: Any, is_date: bool) -> str:
-    """A cell's value as the text the user sees; date cells as ISO dates."""
+def cell_text(value: Any, is_date: bool, precision: str | None = None) -> str:
+    """A cell's value as the text the user sees; date cells as ISO dates, at the `precision`
+    ("month" or "year") their number format shows, when it shows less than a day."""
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if precision is not None and isinstance(value, dt.date):
+        return f"{value.year:04d}" if precision == "year" else f"{value.year:04d}-{value.month:02d}"
     if isinstance(value, dt.datetime):
         if is_date or value.time() == dt.time(0):
             return value.date().isoformat()
@@ -47,6 +51,12 @@ def cell_text(value: Any, is_date: bool) -> str:
             return str(int(value))
         return repr(value)
     return str(value)
+
+
+def _reraise_interrupts(exc: BaseException) -> None:
+    """Let Ctrl-C and exits through; any other failure of the reader becomes a clear error."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        raise exc
 
 
 def _refuse(path: str, message: str) -> BadTableError:
@@ -258,7 +268,8 @@ def read_xlsx(
     check_archive(data, path, limits)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises its own error types for every kind of damage
+    except BaseException as exc:  # calamine raises its own error types, and may panic
+        _reraise_interrupts(exc)
         raise _refuse(
             path, _("cannot be read as an Excel workbook: {reason}").format(reason=exc)
         ) from None
@@ -266,9 +277,20 @@ def read_xlsx(
         sheet, warnings = _choose_sheet(workbook, path, sheet)
     except BadTableError:
         raise
-    except Exception as exc:
+    except BaseException as exc:
+        _reraise_interrupts(exc)
         raise _refuse(
             path, _("cannot be read as an Excel workbook: {reason}").format(reason=exc)
+        ) from None
+    try:  # bounds, repeated rows and cells; the precision each date cell is shown at
+        shown_by_row: dict[int, dict[int, str]] = {}
+        for (row, column), shown in scan_sheet(data, sheet, path, limits).precision.items():
+            shown_by_row.setdefault(row, {})[column] = shown
+    except BadTableError:
+        raise
+    except Exception as exc:  # a part that is not XML, damaged rels...
+        raise _refuse(
+            path, _("sheet '{sheet}' cannot be read: {reason}").format(sheet=sheet, reason=exc)
         ) from None
     values: list[list[Any]] = []
     try:
@@ -288,7 +310,9 @@ def read_xlsx(
                 )
     except BadTableError:
         raise
-    except Exception as exc:
+    except BaseException as exc:  # a PanicException is a BaseException
+        _reraise_interrupts(exc)
+        explain_failure(data, sheet, path)  # names a date cell no calendar holds, if any
         raise _refuse(
             path, _("sheet '{sheet}' cannot be read: {reason}").format(sheet=sheet, reason=exc)
         ) from None
@@ -314,6 +338,9 @@ def read_xlsx(
     rows: list[int] = []
     for number, record in enumerate(values[1:], start=2):
         texts = [cell_text(v, i in date_columns) for i, v in enumerate(record)]
+        for i, shown in shown_by_row.get(number, {}).items():
+            if i < len(record):  # a date cell whose format shows only its month or year
+                texts[i] = cell_text(record[i], True, shown)
         while texts and not texts[-1]:
             texts.pop()
         if is_blank_row(texts):
