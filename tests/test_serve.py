@@ -82,6 +82,15 @@ def test_healthz(client: TestClient) -> None:
     assert answer.text == "ok"
 
 
+def test_unknown_paths_and_methods_are_json_errors(client: TestClient) -> None:
+    missing = client.get("/etc/passwd")
+    assert missing.status_code == 404
+    assert "error" in missing.json()
+    wrong = client.get("/api/analyze")
+    assert wrong.status_code == 405
+    assert "GET" in wrong.json()["error"]
+
+
 def test_mandates_lists_every_bundled_mandate_by_id_and_title(client: TestClient) -> None:
     answer = client.get("/api/mandates")
     assert answer.status_code == 200
