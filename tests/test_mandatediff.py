@@ -539,17 +539,23 @@ def test_the_hogue_amendment_reads_like_an_amendment(tmp_path):
         catch_exceptions=False,
     )
     lines = result.output.splitlines()
-    assert "Clause A (a)(i)(A): changed" in lines
-    assert "  level: now also provincial, municipal" in lines
-    assert "  event type: now also leadership_race" in lines
-    # the date widening as amend chose it, said as the days now admitted
-    assert any(
-        line.startswith("  date: now also 2021-11-01 to 2021-11-30, 2022-") for line in lines
-    )
-    assert "Clauses B, C: unchanged" in lines
     amendments = json.loads((tmp_path / "hogue-2023-amendments.json").read_text(encoding="utf-8"))
-    chosen = amendments["chosen"]
-    assert chosen and all(f"  {i}: context only → in scope" in lines for i in chosen)
+    assert "Clause A (a)(i)(A): changed" in lines
+    # each of amend's changes, said as what the clause now admits
+    for change in amendments["amendments"]:
+        field = change["leaf"]["field"]
+        (op,) = change["after"]
+        if field == "date":
+            assert any(line.startswith("  date: now also ") for line in lines)
+        else:
+            added = [v for v in change["after"][op] if v not in change["before"][op]]
+            assert f"  {field.replace('_', ' ')}: now also {', '.join(added)}" in lines
+    assert "Clauses B, C: unchanged" in lines
+    brought = {i for change in amendments["amendments"] for i in change["brings_in"]}
+    assert brought and all(
+        any(line.startswith(f"  {i}: ") and line.endswith("→ in scope") for line in lines)
+        for i in brought
+    )
 
 
 def _english_pieces() -> list[str]:
