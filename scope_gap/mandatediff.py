@@ -283,20 +283,26 @@ def _as_json(value: Values | Days | None, spelled: dict[str, str]) -> list[Any] 
 class LeafChange:
     path: str
     field: str
-    op: str | list[str]
+    op: str  # the operator after (before, for a condition removed)
     before: Any
     after: Any
     admits: Values | Days | None
     no_longer_admits: Values | Days | None
     periods: list[str] = field(default_factory=list)  # periods named on both sides that moved
     spelled: dict[str, str] = field(default_factory=dict)  # values as written, in order
+    op_before: str | None = None  # the operator before, when it changed
+
+    @property
+    def op_words(self) -> str:
+        return f"{self.op_before} → {self.op}" if self.op_before else self.op
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
             "field": self.field,
             "op": self.op,
-            "before": self.before,
+            # when the operator changed, `before` names its own: {equals: federal}
+            "before": {self.op_before: self.before} if self.op_before else self.before,
             "after": self.after,
             "admits": _as_json(self.admits, self.spelled),
             "no_longer_admits": _as_json(self.no_longer_admits, self.spelled),
@@ -446,11 +452,11 @@ def _moved_periods(pa: Place, pb: Place, a: Mandate, b: Mandate) -> list[str]:
 
 def _pair(pa: Place, pb: Place, a: Mandate, b: Mandate) -> LeafChange:
     before, after = admitted(pa), admitted(pb)
-    op: str | list[str] = pb.leaf.op if pa.leaf.op == pb.leaf.op else [pa.leaf.op, pb.leaf.op]
     return LeafChange(
         path=pb.path,
         field=pb.leaf.field,
-        op=op,
+        op=pb.leaf.op,
+        op_before=pa.leaf.op if pa.leaf.op != pb.leaf.op else None,
         before=_source(pa),
         after=_source(pb),
         admits=_difference(after, before),
@@ -578,7 +584,7 @@ def leaf_line(change: LeafChange) -> str:
     if change.admits is None and change.no_longer_admits is None:
         before = _written(change.before) if change.before is not None else "—"
         after = _written(change.after) if change.after is not None else "—"
-        op = change.op if isinstance(change.op, str) else " → ".join(change.op)
+        op = change.op_words
         parts.append(_("{op} {before} is now {after}").format(op=op, before=before, after=after))
     else:
         if change.admits is not None and not _empty(change.admits):
@@ -592,7 +598,7 @@ def leaf_line(change: LeafChange) -> str:
                 )
             )
         if not parts:
-            op = change.op if isinstance(change.op, str) else " → ".join(change.op)
+            op = change.op_words
             parts.append(
                 _("the same days, now with {op} (was {before})").format(
                     op=op, before=_written(change.before)

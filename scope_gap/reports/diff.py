@@ -22,6 +22,8 @@ def _written(value: Any) -> str:
         return "—"
     if isinstance(value, list):
         return "[" + ", ".join(_written(v) for v in value) + "]"
+    if isinstance(value, dict):  # a condition whose operator changed names its own
+        return "; ".join(f"{op}: {_written(v)}" for op, v in value.items())
     return str(value)
 
 
