@@ -233,9 +233,7 @@ def compare(
     if require_incidents:
         _require_incidents(table)
     analyses = [
-        Analysis(
-            m, table, evaluate(m, table), warnings=list(table.warnings), read=frozenset(read)
-        )
+        Analysis(m, table, evaluate(m, table), warnings=list(table.warnings), read=frozenset(read))
         for m in loaded
     ]
     return Comparison(analyses, warnings=list(table.warnings))

@@ -303,7 +303,9 @@ def command_line() -> str:
     """The command as the user typed it (arguments quoted for a POSIX shell)."""
     import shlex
 
-    return shlex.join(["scope-gap", *_Group.argv])
+    from .files import display_path
+
+    return shlex.join(["scope-gap", *(display_path(a) for a in _Group.argv)])
 
 
 @click.group(
@@ -787,6 +789,10 @@ def serve(host: str, port: int, no_browser: bool) -> None:
 
 def run() -> None:
     """Entry point that never shows a traceback for an unexpected error unless asked to."""
+    for stream in (sys.stdout, sys.stderr):
+        # a file name with bytes the locale cannot decode is shown escaped, never a crash
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     try:
         main(prog_name="scope-gap")
     except Exception as exc:  # pragma: no cover - a bug, reported without a traceback

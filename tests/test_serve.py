@@ -416,8 +416,11 @@ def test_hostile_tables_are_400_with_the_command_lines_message_never_500(
     for name, value in case.env.items():
         monkeypatch.setenv(name, value)
     rules = hostile.rule("{field: level, in: [federal]}")
+    # a case's command-line options (--encoding X) as the page's form fields
+    form = {k.removeprefix("--"): v for k, v in zip(case.args[::2], case.args[1::2], strict=True)}
     answer = client.post(
         "/api/analyze",
+        data=form,
         files={
             "files": (case.name, data, "application/octet-stream"),
             "mandate_file": ("m.yaml", rules, "application/yaml"),
@@ -436,7 +439,7 @@ def test_hostile_tables_are_400_with_the_command_lines_message_never_500(
     (tmp_path / case.name).write_bytes(data)
     (tmp_path / "m.yaml").write_bytes(rules)
     monkeypatch.chdir(tmp_path)
-    cli = CliRunner().invoke(main, ["analyze", case.name, "-m", "m.yaml", "-o", "out"])
+    cli = CliRunner().invoke(main, ["analyze", case.name, *case.args, "-m", "m.yaml", "-o", "out"])
     assert cli.exit_code == 1
     assert f"Error: {error}" in cli.output
 
