@@ -300,6 +300,8 @@ def write_reports(
             for fmt in order:
                 temps[fmt] = _temporary(targets[fmt])
                 rendered = chosen[fmt].render(result)
+                if kind == "amendment" and fmt == "yaml":
+                    rendered = _naming_the_schema(rendered, targets[fmt])
                 _write_into(temps[fmt], rendered)
                 written.warnings.extend(w for w in rendered.warnings if w not in written.warnings)
             refuse_inputs(targets.values(), protect, result.read)  # in case one appeared meanwhile
@@ -319,6 +321,15 @@ def write_reports(
                 with contextlib.suppress(OSError):
                     temp.unlink()
     return written
+
+
+def _naming_the_schema(rendered: Rendered, target: Path) -> Rendered:
+    """An amended mandate whose first line points an editor to the schema by a path that
+    resolves from the folder it is written to (SPEC 9)."""
+    from ..rules.schema import with_schema_comment
+
+    text = b"".join(rendered.pieces()).decode("utf-8")
+    return Rendered(with_schema_comment(text, target).encode("utf-8"), rendered.warnings)
 
 
 def write_file(target: str | Path, rendered: Rendered, protect: Iterable[str | Path] = ()) -> Path:
