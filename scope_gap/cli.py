@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
+from .files import display_path
 from .i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
@@ -303,8 +304,6 @@ def command_line() -> str:
     """The command as the user typed it (arguments quoted for a POSIX shell)."""
     import shlex
 
-    from .files import display_path
-
     return shlex.join(["scope-gap", *(display_path(a) for a in _Group.argv)])
 
 
@@ -382,7 +381,7 @@ def analyze(
         click.echo(f"  {label:<{width}}{_count(summary[key]):>6}")
     click.echo(result.sentence())
     for path in written.paths:
-        click.echo(_("wrote {path}").format(path=path))
+        click.echo(_("wrote {path}").format(path=display_path(path)))
 
 
 @main.command()
@@ -830,7 +829,7 @@ def compare(
         else:
             click.echo(_("only {mandate} has in scope: nothing").format(mandate=mandate_id))
     for path in written.paths:
-        click.echo(_("wrote {path}").format(path=path))
+        click.echo(_("wrote {path}").format(path=display_path(path)))
 
 
 def _split_ids(values: tuple[str, ...]) -> list[str]:
@@ -919,7 +918,7 @@ def amend(
     for line in result.summary_lines(uncovered_limit=20):
         click.echo(f"  {line}")
     for path in written.paths:
-        click.echo(_("wrote {path}").format(path=path))
+        click.echo(_("wrote {path}").format(path=display_path(path)))
 
 
 @main.command()
@@ -937,7 +936,7 @@ def template(path: str, lang: str | None) -> None:
     from .reports.template import render_template
 
     target = write_file(Path(path), render_template())
-    click.echo(_("wrote {path}").format(path=target))
+    click.echo(_("wrote {path}").format(path=display_path(target)))
 
 
 @main.command()

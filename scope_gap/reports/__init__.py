@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypeVar
 
 from ..errors import ScopeGapError, did_you_mean, os_reason
+from ..files import display_path
 from ..i18n import _
 
 if TYPE_CHECKING:
@@ -308,7 +309,7 @@ def write_reports(
                 os.replace(temps.pop(fmt), targets[fmt])
                 written.paths.append(targets[fmt])
                 if progress:
-                    progress(_("wrote {path}").format(path=targets[fmt]))
+                    progress(_("wrote {path}").format(path=display_path(targets[fmt])))
         except OSError as exc:
             raise OutputError(
                 _("{path}: cannot write reports there ({reason})").format(
