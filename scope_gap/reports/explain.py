@@ -7,6 +7,7 @@ from typing import Any
 from ..engine import OUTCOME_NAMES, condition_text
 from ..errors import ScopeGapError, did_you_mean
 from ..i18n import N_, _, is_default_language, localized
+from ..mandatediff import node_paths
 from ..model import ENUMS, UNKNOWN, All, AnyOf, Leaf, Not, status_label
 from .common import origin_text
 
@@ -74,14 +75,16 @@ def explain_incident(analysis: Any, incident_id: str) -> str:
                 outcome=_outcome(outcome.values[i]),
             )
         )
-        for entry in outcome.nodes:
+        # each condition's place in its clause, as `rules diff` names it (`when.all[0]`)
+        paths = node_paths(clause.when)
+        for entry, path in zip(outcome.nodes, paths, strict=True):
             indent = "  " * (entry.depth + 1)
             value = _outcome(entry.values[i])
             match entry.node:
                 case Leaf() as leaf:
                     lines.append(
                         f"{indent}{condition_text(leaf)}: {leaf.field} = {_value(leaf, fields)}"
-                        f" -> {value}"
+                        f" -> {value}  [{path}]"
                     )
                 case All():
                     lines.append(f"{indent}all -> {value}")

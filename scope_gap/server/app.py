@@ -318,7 +318,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     async def mandates(request: Request) -> Response:
         try:
-            lang = _lang_query(request) or "en"
+            lang = _lang_query(request) or default_language()
         except ScopeGapError as exc:
             return error(_message(exc))
         with use_language(lang):
