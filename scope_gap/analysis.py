@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -98,6 +98,17 @@ def finding(summary: dict[str, Any]) -> str:
     ).format(count=count_text(valid), parts=_("; ").join(groups))
 
 
+#: records as columns: each key with its values row by row, or a nested object's columns
+Columns: TypeAlias = "dict[str, list[Any] | Columns]"
+
+
+def _records(columns: Columns) -> list[dict[str, Any]]:
+    """Columns back into one dict per row (nested objects too)."""
+    keys = list(columns)
+    values = [_records(c) if isinstance(c, dict) else c for c in columns.values()]
+    return [dict(zip(keys, row, strict=True)) for row in zip(*values, strict=True)]
+
+
 @dataclass
 class Analysis:
     """Every incident of the inputs decided under one mandate."""
@@ -129,40 +140,38 @@ class Analysis:
         return self.incident_records()
 
     def incident_records(self, start: int = 0, stop: int | None = None) -> list[dict[str, Any]]:
-        """The JSON report's incident records of rows `start` to `stop`: the one place
-        where a record is built (the JSON report streams them in slices, others read
-        `incidents`)."""
+        """The JSON report's incident records of rows `start` to `stop`, as dicts (built
+        from `incident_columns`, the one place where a record's keys and values are made)."""
+        return _records(self.incident_columns(start, stop))
+
+    def incident_columns(self, start: int = 0, stop: int | None = None) -> Columns:
+        """The incident records of rows `start` to `stop` as columns: each key of a record,
+        in order, with the list of its values row by row, or (for a nested object) the
+        columns of that object. The JSON report encodes them column by column."""
         table, ev = self.table, self.evaluation
         stop = len(table) if stop is None else min(stop, len(table))
-        keys = list(table.frame.columns)
         frame = table.frame.iloc[start:stop]
         origins = table.origins.iloc[start:stop]
-        # plain lists and zip: pandas' to_dict(orient="records") is several times slower here
-        columns = [["" if v is None else str(v) for v in frame[k].tolist()] for k in keys]
-        paths = origins["path"].tolist()
-        sheets = [None if pd.isna(s) else s for s in origins["sheet"].tolist()]
-        rows = [int(r) for r in origins["row"].tolist()]
-        id_index = keys.index("id")
-        out = []
-        for offset, values in enumerate(zip(*columns, strict=True)):
-            i = start + offset
-            out.append(
-                {
-                    "id": values[id_index],
-                    "status": str(ev.status[i]),
-                    "covered_by": ev.covered_by[i],
-                    "gaps": ev.gaps[i],
-                    "unknown": ev.unknown[i],
-                    "reasons": ev.reasons[i],
-                    "origin": {
-                        "path": paths[offset],
-                        "sheet": sheets[offset],
-                        "row": rows[offset],
-                    },
-                    "fields": dict(zip(keys, values, strict=True)),
-                }
-            )
-        return out
+        fields: Columns = {}
+        for key in frame.columns:
+            values = frame[key].tolist()
+            if set(map(type, values)) != {str}:
+                values = ["" if v is None else str(v) for v in values]
+            fields[key] = values
+        return {
+            "id": fields["id"],
+            "status": [str(s) for s in ev.status[start:stop]],
+            "covered_by": ev.covered_by[start:stop],
+            "gaps": ev.gaps[start:stop],
+            "unknown": ev.unknown[start:stop],
+            "reasons": ev.reasons[start:stop],
+            "origin": {
+                "path": origins["path"].tolist(),
+                "sheet": [None if pd.isna(s) else s for s in origins["sheet"].tolist()],
+                "row": [int(r) for r in origins["row"].tolist()],
+            },
+            "fields": fields,
+        }
 
     def flatten(self) -> list[tuple[str, str, tuple[str, ...]]]:
         """(id, status, gaps) per incident: the shape tests assert on."""

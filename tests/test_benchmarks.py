@@ -6,11 +6,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import orjson
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import scope_gap
-from scope_gap.reports.json import dumps, render_json
+from scope_gap.analysis import _records
+from scope_gap.reports.json import dumps, encode_records, render_json
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"
@@ -62,6 +66,7 @@ TRICKY = [
     '","',
     "\\",
     '"',
+    "\x7f delete and \u2028 line separator",
 ]
 
 
@@ -139,3 +144,31 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
     )
     text = out.read_text(encoding="utf-8")
     assert "| 300 |" in text and "bare openpyxl" in text and "--help" in text
+
+
+json_text = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=6)
+json_value = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**40), 2**40) | json_text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(json_text, inner, max_size=3),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    keys=st.lists(json_text, min_size=1, max_size=4, unique=True),
+    rows=st.integers(1, 4),
+    data=st.data(),
+)
+def test_column_encoder_writes_what_orjson_writes(keys, rows, data) -> None:
+    # any column of any JSON values, nested objects too, gives the plain encoder's bytes
+    columns: dict = {}
+    for key in keys:
+        if data.draw(st.booleans()):
+            columns[key] = {"inner": data.draw(st.lists(json_value, min_size=rows, max_size=rows))}
+        else:
+            kind = data.draw(st.sampled_from([json_text, json_value, st.lists(json_text)]))
+            columns[key] = data.draw(st.lists(kind, min_size=rows, max_size=rows))
+    records = _records(columns)
+    plain = orjson.dumps(records, option=orjson.OPT_INDENT_2)[1:-2].replace(b"\n", b"\n  ")
+    assert encode_records(columns, 4)[1:] == plain
