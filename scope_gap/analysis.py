@@ -61,6 +61,7 @@ class Analysis:
         sheets = [None if pd.isna(s) else s for s in table.origins["sheet"].tolist()]
         rows = [int(r) for r in table.origins["row"].tolist()]
         id_index = keys.index("id")
+        as_given = table.as_given
         out = []
         for i, values in enumerate(zip(*columns, strict=True)):
             out.append(
@@ -70,6 +71,7 @@ class Analysis:
                     "covered_by": ev.covered_by[i],
                     "gaps": ev.gaps[i],
                     "reasons": ev.reasons[i],
+                    "as_given": as_given.get(i, {}),
                     "origin": {"path": paths[i], "sheet": sheets[i], "row": rows[i]},
                     "fields": dict(zip(keys, values, strict=True)),
                 }

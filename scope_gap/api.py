@@ -17,10 +17,11 @@ from .engine import evaluate
 from .errors import ScopeGapError, StrictError, did_you_mean
 from .i18n import _, format_number, ngettext
 from .model import Mandate
-from .readers import RawTable, read_table
+from .readers import RawTable, ReadOptions, load_column_map, read_table
 from .readers.xlsx import cell_text
 from .rules import load_mandate_file
 from .validate import Table, build_table
+from .vocabulary import ColumnMap, match_header
 
 #: called with a stage's description and the number of rows read so far
 Progress: TypeAlias = Callable[[str, int], None]
@@ -53,9 +54,10 @@ def load_mandate(mandate: str | Path | Mandate | None = None) -> Mandate:
     )
 
 
-def _frame_table(frame: pd.DataFrame, name: str) -> RawTable:
+def _frame_table(frame: pd.DataFrame, name: str, options: ReadOptions) -> RawTable:
     """A DataFrame as if it had been read from a file (rows numbered from 1)."""
     headers = [str(c).strip() for c in frame.columns]
+    is_date = [match_header(h, options.columns).column == "date" for h in headers]
     cells = []
     rows = []
     for number, record in enumerate(frame.itertuples(index=False, name=None), start=1):
@@ -64,7 +66,7 @@ def _frame_table(frame: pd.DataFrame, name: str) -> RawTable:
             if value is None or (not isinstance(value, str) and pd.isna(value))
             else cell_text(
                 value.to_pydatetime() if isinstance(value, pd.Timestamp) else value,
-                headers[i].lower() == "date",
+                is_date[i],
             )
             for i, value in enumerate(record)
         ]
@@ -73,24 +75,47 @@ def _frame_table(frame: pd.DataFrame, name: str) -> RawTable:
         cells.append(texts)
         rows.append(number)
     digest = hashlib.sha256(frame.to_csv(index=False).encode("utf-8")).hexdigest()
-    return RawTable(name, digest, headers, cells, rows)
+    return RawTable(name, digest, headers, cells, rows, column_map=options.columns)
+
+
+def reading_options(
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    columns: str | Path | ColumnMap | None = None,
+) -> ReadOptions:
+    """The reader options of every entry point, checked: `columns` is a `--columns
+    FILE.yaml` path (read here) or a ColumnMap."""
+    if header_row is not None and header_row < 1:
+        raise ScopeGapError(
+            _("the header row must be a row number (1 or more), not {row}").format(row=header_row)
+        )
+    column_map = load_column_map(columns) if isinstance(columns, (str, Path)) else columns
+    return ReadOptions(encoding=encoding, sheet=sheet, header_row=header_row, columns=column_map)
 
 
 def read_inputs(
-    inputs: Inputs, *, encoding: str | None = None, sheet: str | None = None
+    inputs: Inputs,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    options: ReadOptions | None = None,
 ) -> list[RawTable]:
     """Read every input (default: the bundled dataset) into raw tables."""
+    options = options or reading_options(encoding=encoding, sheet=sheet)
     if inputs is None or (isinstance(inputs, (list, tuple)) and not inputs):
-        table = read_table(default_data(), encoding=encoding)
+        table = read_table(default_data(), encoding=options.encoding)
         table.path = DEFAULT_DATA_NAME
         return [table]
     items: Iterable[Any] = [inputs] if isinstance(inputs, (str, Path, pd.DataFrame)) else inputs
     tables = []
     for n, item in enumerate(items, start=1):
         if isinstance(item, pd.DataFrame):
-            tables.append(_frame_table(item, "<DataFrame>" if n == 1 else f"<DataFrame {n}>"))
+            name = "<DataFrame>" if n == 1 else f"<DataFrame {n}>"
+            tables.append(_frame_table(item, name, options))
         else:
-            tables.append(read_table(item, encoding=encoding, sheet=sheet))
+            tables.append(read_table(item, options=options))
     return tables
 
 
@@ -100,6 +125,8 @@ def analyze(
     *,
     encoding: str | None = None,
     sheet: str | None = None,
+    header_row: int | None = None,
+    columns: str | Path | ColumnMap | None = None,
     strict: bool = False,
     progress: Progress | None = None,
 ) -> Analysis:
@@ -107,13 +134,18 @@ def analyze(
 
     `inputs` are paths (`-` for CSV on standard input) or DataFrames; with none, the
     bundled dataset. `mandate` is a rule file's path, a bundled mandate's id or a
-    Mandate; with none, the bundled Hogue mandate. Raises BadTableError for a table
+    Mandate; with none, the bundled Hogue mandate. Reader options (SPEC 7): `encoding`
+    and `sheet`; `header_row` (the header's row number; default: found); `columns` (a
+    `--columns FILE.yaml` path or a ColumnMap). Raises BadTableError for a table
     that cannot be analysed, RulesError for a malformed rule file (checked before any
     data is read), StrictError when `strict` and some row is invalid. `progress`, if
     given, hears of each stage done.
     """
     the_mandate = load_mandate(mandate)
-    table = _read(inputs, encoding, sheet, progress)
+    options = reading_options(
+        encoding=encoding, sheet=sheet, header_row=header_row, columns=columns
+    )
+    table = _read(inputs, options, progress)
     if strict and table.invalid:
         first = table.invalid[0]
         raise StrictError(
@@ -133,10 +165,8 @@ def analyze(
     return Analysis(the_mandate, table, evaluation, warnings=list(table.warnings))
 
 
-def _read(
-    inputs: Inputs, encoding: str | None, sheet: str | None, progress: Progress | None
-) -> Table:
-    raw = read_inputs(inputs, encoding=encoding, sheet=sheet)
+def _read(inputs: Inputs, options: ReadOptions, progress: Progress | None) -> Table:
+    raw = read_inputs(inputs, options=options)
     if progress:
         rows = sum(len(t.rows) for t in raw)
         progress(
@@ -162,6 +192,8 @@ def compare(
     *,
     encoding: str | None = None,
     sheet: str | None = None,
+    header_row: int | None = None,
+    columns: str | Path | ColumnMap | None = None,
     progress: Progress | None = None,
 ) -> Comparison:
     """Each incident's status under each of several mandates, and what each mandate adds.
@@ -182,7 +214,10 @@ def compare(
                 ).format(id=mandate.id, first=seen[mandate.id], second=mandate.path)
             )
         seen[mandate.id] = str(mandate.path)
-    table = _read(inputs, encoding, sheet, progress)
+    options = reading_options(
+        encoding=encoding, sheet=sheet, header_row=header_row, columns=columns
+    )
+    table = _read(inputs, options, progress)
     analyses = [
         Analysis(m, table, evaluate(m, table), warnings=list(table.warnings)) for m in loaded
     ]
@@ -197,6 +232,8 @@ def amend(
     cover_status: Sequence[str] = (),
     encoding: str | None = None,
     sheet: str | None = None,
+    header_row: int | None = None,
+    columns: str | Path | ColumnMap | None = None,
     progress: Progress | None = None,
 ) -> AmendResult:
     """The smallest changes to `mandate` that bring the chosen incidents in scope.
@@ -206,13 +243,42 @@ def amend(
     """
     from .amendment import amend_analysis
 
-    analysis = analyze(inputs, mandate, encoding=encoding, sheet=sheet, progress=progress)
+    analysis = analyze(
+        inputs,
+        mandate,
+        encoding=encoding,
+        sheet=sheet,
+        header_row=header_row,
+        columns=columns,
+        progress=progress,
+    )
     return amend_analysis(analysis, list(cover), list(cover_status))
 
 
+def check(
+    inputs: Inputs,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    columns: str | Path | ColumnMap | None = None,
+) -> Table:
+    """Read and validate input tables only: the clean table, its invalid rows, its
+    warnings and how each header was read (`Table.readings`)."""
+    options = reading_options(
+        encoding=encoding, sheet=sheet, header_row=header_row, columns=columns
+    )
+    return build_table(read_inputs(inputs, options=options))
+
+
 def validate(
-    inputs: Inputs, *, encoding: str | None = None, sheet: str | None = None
+    inputs: Inputs,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    columns: str | Path | ColumnMap | None = None,
 ) -> tuple[list[dict[str, Any]], list[Any], list[str]]:
     """Check input tables only: (inputs read, invalid rows, warnings)."""
-    table = build_table(read_inputs(inputs, encoding=encoding, sheet=sheet))
+    table = check(inputs, encoding=encoding, sheet=sheet, header_row=header_row, columns=columns)
     return table.inputs, table.invalid, table.warnings

@@ -178,6 +178,57 @@ ENCODING = click.option(
 SHEET = click.option(
     "--sheet", metavar="NAME", help="Read this sheet of .xlsx input (default: the first)."
 )
+HEADER_ROW = click.option(
+    "--header-row",
+    "header_row",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="The header is row N (as the spreadsheet numbers rows; default: found among "
+    "the first 30 non-blank rows).",
+)
+COLUMNS = click.option(
+    "--columns",
+    "columns",
+    type=click.Path(exists=True, dir_okay=False),
+    metavar="FILE.yaml",
+    help="Map the table's headers and values to ours (columns: and values:, see docs/input.md).",
+)
+#: the options of every command that reads incidents, defined once: a new reader option
+#: goes here (with its parameter name in READER_PARAMS) and into api.reading_options
+READER_OPTIONS = [ENCODING, SHEET, HEADER_ROW, COLUMNS]
+READER_PARAMS = ("encoding", "sheet", "header_row", "columns")
+
+
+def reader_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the reader options to a command; it gets them as one `reading` dict of keyword
+    arguments for the api functions."""
+
+    @wraps(func)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        reading = {name: kwargs.pop(name) for name in READER_PARAMS}
+        return func(*args, reading=reading, **kwargs)
+
+    for option in reversed(READER_OPTIONS):
+        run = option(run)
+    return run
+
+
+def say_bundled_mandate(mandate: str | None) -> None:
+    """Say which file a bundled mandate was read from (edits in a checkout's rules/ apply
+    only when that path is given)."""
+    from .bundled import DEFAULT_MANDATE, bundled_mandates
+
+    name = mandate or DEFAULT_MANDATE
+    if Path(name).is_file():
+        return
+    path = bundled_mandates().get(name)
+    if path is not None:
+        click.echo(
+            _("mandate {mandate}: the bundled rule file {path}").format(mandate=name, path=path),
+            err=True,
+        )
+
+
 OUTPUT = click.option(
     "-o",
     "--output",
@@ -281,8 +332,7 @@ def main() -> None:
 @OUTPUT
 @REPORT_FORMATS
 @click.option("--strict", is_flag=True, help="Fail (exit 1, no report) if any row is invalid.")
-@ENCODING
-@SHEET
+@reader_options
 @QUIET
 @LANG
 @_fail_cleanly
@@ -292,8 +342,7 @@ def analyze(
     output: str,
     formats: tuple[str, ...],
     strict: bool,
-    encoding: str | None,
-    sheet: str | None,
+    reading: dict[str, Any],
     quiet: bool,
     lang: str | None,
 ) -> None:
@@ -314,8 +363,7 @@ def analyze(
     result = run_analysis(
         list(incidents),
         mandate,
-        encoding=encoding,
-        sheet=sheet,
+        **reading,
         strict=strict,
         progress=progress.stage,
     )
@@ -323,6 +371,7 @@ def analyze(
     written = write_reports(
         result, output, formats or DEFAULT_FORMATS, protect=incidents, progress=progress.stage
     )
+    say_bundled_mandate(mandate)
     for warning in result.warnings:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
     summary = result.summary
@@ -346,28 +395,42 @@ def analyze(
     required=True,
     type=click.Path(exists=True, dir_okay=False, allow_dash=True),
 )
-@ENCODING
-@SHEET
+@reader_options
 @_fail_cleanly
-def validate(incidents: tuple[str, ...], encoding: str | None, sheet: str | None) -> None:
-    """Check input tables only; print every problem as FILE:ROW: column: message.
+def validate(incidents: tuple[str, ...], reading: dict[str, Any]) -> None:
+    """Check input tables only and say what was understood; print every problem as
+    FILE:ROW: column: message.
 
-    Exits 1 if any row is invalid (or a table cannot be read at all).
+    Any spreadsheet will do: for each file it prints how each header was read
+    ('Date of incident' → date), the rows skipped above the header and how many values
+    and dates were read from another form. Exits 1 if any row is invalid (or a table
+    cannot be read at all).
 
     \b
     Example:
       scope-gap validate data/incidents.csv more.xlsx
+      scope-gap validate their-sheet.xlsx --header-row 3 --columns their-columns.yaml
     """
-    from .api import validate as run_validate
+    from .api import check
 
-    inputs, invalid, warnings = run_validate(list(incidents), encoding=encoding, sheet=sheet)
-    for warning in warnings:
+    table = check(list(incidents), **reading)
+    for header in table.readings:
+        where = header.path
+        if header.header_row is not None:
+            where = _("{path} (header in row {row})").format(
+                path=header.path, row=header.header_row
+            )
+        click.echo(_("{path}: columns read:").format(path=where), err=True)
+        for line in header.lines():
+            click.echo(f"  {line}", err=True)
+    for warning in table.warnings:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
+    invalid = table.invalid
     for row in invalid:
         where = f"{row.origin['path']}:{row.origin['row']}"
         for column, message in row.errors:
             click.echo(f"{where}: {column}: {message}")
-    rows = sum(item["rows"] for item in inputs)
+    rows = sum(item["rows"] for item in table.inputs)
     if invalid:
         click.echo(
             _("{invalid} of {rows} rows are invalid").format(
@@ -378,7 +441,7 @@ def validate(incidents: tuple[str, ...], encoding: str | None, sheet: str | None
         raise SystemExit(1)
     click.echo(
         _("{rows} rows in {files} file(s): all valid").format(
-            rows=_count(rows), files=_count(len(inputs))
+            rows=_count(rows), files=_count(len(table.inputs))
         )
     )
 
@@ -480,15 +543,13 @@ def rules_test(files: tuple[str, ...]) -> None:
 @click.argument("incident_id", metavar="ID")
 @INCIDENTS
 @MANDATE
-@ENCODING
-@SHEET
+@reader_options
 @_fail_cleanly
 def explain(
     incident_id: str,
     incidents: tuple[str, ...],
     mandate: str | None,
-    encoding: str | None,
-    sheet: str | None,
+    reading: dict[str, Any],
 ) -> None:
     """Show how one incident was decided: clause by clause, condition by condition.
 
@@ -503,11 +564,13 @@ def explain(
     from .api import analyze as run_analysis
     from .reports.explain import ExplainError, explain_incident
 
-    result = run_analysis(list(incidents), mandate, encoding=encoding, sheet=sheet)
+    result = run_analysis(list(incidents), mandate, **reading)
     try:
-        click.echo(explain_incident(result, incident_id))
+        text = explain_incident(result, incident_id)
     except ExplainError as exc:
         raise _Failure(str(exc)) from None
+    say_bundled_mandate(mandate)
+    click.echo(text)
 
 
 @main.command()
@@ -523,8 +586,7 @@ def explain(
 )
 @OUTPUT
 @REPORT_FORMATS
-@ENCODING
-@SHEET
+@reader_options
 @QUIET
 @LANG
 @_fail_cleanly
@@ -533,8 +595,7 @@ def compare(
     mandates: tuple[str, ...],
     output: str,
     formats: tuple[str, ...],
-    encoding: str | None,
-    sheet: str | None,
+    reading: dict[str, Any],
     quiet: bool,
     lang: str | None,
 ) -> None:
@@ -553,9 +614,9 @@ def compare(
     if len(mandates) < 2:
         raise click.UsageError(_("compare needs at least two mandates (-m A -m B)"))
     progress = ProgressLines(quiet)
-    result = run_compare(
-        list(incidents), list(mandates), encoding=encoding, sheet=sheet, progress=progress.stage
-    )
+    for name in mandates:
+        say_bundled_mandate(name)
+    result = run_compare(list(incidents), list(mandates), **reading, progress=progress.stage)
     result.command = command_line()
     written = write_reports(
         result,
@@ -626,8 +687,7 @@ def _split_ids(values: tuple[str, ...]) -> list[str]:
     type=click.Choice(["html", "xlsx"]),
     help="Also write the amendments as a readable page or workbook.",
 )
-@ENCODING
-@SHEET
+@reader_options
 @QUIET
 @LANG
 @_fail_cleanly
@@ -638,8 +698,7 @@ def amend(
     cover_status: tuple[str, ...],
     output: str,
     formats: tuple[str, ...],
-    encoding: str | None,
-    sheet: str | None,
+    reading: dict[str, Any],
     quiet: bool,
     lang: str | None,
 ) -> None:
@@ -666,12 +725,12 @@ def amend(
         mandate,
         cover=ids,
         cover_status=list(cover_status),
-        encoding=encoding,
-        sheet=sheet,
+        **reading,
         progress=ProgressLines(quiet).stage,
     )
     result.command = command_line()
     written = write_amend_outputs(result, output, formats, protect=incidents)
+    say_bundled_mandate(mandate)
     for warning in result.warnings:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
     click.echo(
@@ -694,9 +753,14 @@ def amend(
 def template(path: str, lang: str | None) -> None:
     """Write a blank input workbook: the contract's headers, drop-down lists, a data dictionary.
 
+    The template is the canonical form, but any spreadsheet will do: headers and values
+    in English or French are read, and 'scope-gap validate FILE' shows what was
+    understood.
+
     \b
     Example:
       scope-gap template incidents.xlsx
+      scope-gap validate their-spreadsheet.xlsx
     """
     from .reports import atomic_write
     from .reports.template import write_template

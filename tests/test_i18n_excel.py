@@ -248,7 +248,7 @@ def test_too_many_rows_is_a_french_error(tmp_path, monkeypatch):
     assert_no_english([str(raised.value)])
 
 
-def test_an_input_column_clashing_with_a_french_header_is_kept_apart(tmp_path):
+def test_input_columns_named_as_the_french_reports_computed_ones_are_not_carried(tmp_path):
     header = ["id", "title", "date", "level", "event_type", "Statut", "Origine"]
     rows = [["E1", "t", "2022", "municipal", "general_election", "a", "b"]]
     analysis = scope_gap.analyze(write_table(tmp_path / "in.csv", rows, header))
@@ -256,8 +256,9 @@ def test_an_input_column_clashing_with_a_french_header_is_kept_apart(tmp_path):
         write_xlsx(analysis, tmp_path / "r.xlsx")
         header_csv = csv_rows(analysis)[0]
     headers = header_row(openpyxl.load_workbook(tmp_path / "r.xlsx")["Hors mandat"])
-    assert headers[-3:] == ["Statut (entrée)", "Origine (entrée)", "Origine"]
-    assert header_csv[-3:] == ["Statut (entrée)", "Origine (entrée)", "Origine"]
+    # SPEC 7: our reports' computed columns, in either language, are recognised on input
+    assert headers[-1] == "Origine" and "Statut (entrée)" not in headers
+    assert header_csv[-1] == "Origine" and "Origine (entrée)" not in header_csv
 
 
 # --- CSV header and the comparison matrix ------------------------------------------------

@@ -69,7 +69,16 @@ def test_json_report_has_exactly_the_contract_shape(tmp_path, make_csv, make_man
         1,
     )
     incident = report["incidents"][0]
-    assert list(incident) == ["id", "status", "covered_by", "gaps", "reasons", "origin", "fields"]
+    assert list(incident) == [
+        "id",
+        "status",
+        "covered_by",
+        "gaps",
+        "reasons",
+        "as_given",
+        "origin",
+        "fields",
+    ]
     assert incident["origin"] == {"path": str(incidents), "sheet": None, "row": 2}
     assert incident["fields"] == {
         "id": "X",
@@ -110,7 +119,7 @@ def test_csv_report_columns_rows_and_origins(tmp_path, make_csv, make_mandate):
             ["X", "t", "2019-05", "federal", "general_election", "n", "x1"],
             ["Y", "t", "bad", "", "", "", ""],
         ],
-        header=["id", "title", "date", "level", "event_type", "notes", "Status"],
+        header=["id", "title", "date", "level", "event_type", "notes", "Region"],
     )
     analysis = scope_gap.analyze(incidents, make_mandate())
     [path] = write_reports(analysis, tmp_path / "out", ["csv"])
@@ -126,7 +135,7 @@ def test_csv_report_columns_rows_and_origins(tmp_path, make_csv, make_mandate):
         "Why",
         "Covered by",
         "Notes",
-        "Status (input)",
+        "Region",
         "Origin",
     ]
     assert rows[1][:6] == ["X", "t", "2019-05", "federal", "general_election", "in_scope"]

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field, replace
 from typing import NoReturn
 
 from ..errors import BadTableError, Location
-from ..i18n import _, format_number
+from ..i18n import _, format_number, ngettext
+from ..vocabulary import ColumnMap, names_columns
 
 
 @dataclass
@@ -27,6 +28,26 @@ class RawTable:
     rows: list[int]
     sheet: str | None = None
     warnings: list[str] = field(default_factory=list)
+    #: the header's row number; None when the format has no header row (JSON, a DataFrame)
+    header_row: int | None = None
+    #: True when no row among the first HEADER_SEARCH_ROWS named three columns and the
+    #: first non-blank row was taken as the header
+    header_guessed: bool = False
+    column_map: ColumnMap | None = None
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read the input tables, as the reader options of every command give it.
+
+    `header_row`: the header's row number (as origins count rows, blank rows included);
+    None finds it. `columns`: a `--columns FILE.yaml` already loaded.
+    """
+
+    encoding: str | None = None
+    sheet: str | None = None
+    header_row: int | None = None
+    columns: ColumnMap | None = None
 
 
 def sha256_of(data: bytes) -> str:
@@ -53,6 +74,109 @@ def trim_header(cells: list[str]) -> list[str]:
     while headers and not headers[-1]:
         headers.pop()
     return [h or f"(column {column_letter(i)})" for i, h in enumerate(headers)]
+
+
+# --- where the header is (SPEC 7) ------------------------------------------------------------
+
+#: the header is looked for among this many non-blank rows
+HEADER_SEARCH_ROWS = 30
+#: a row is the header when its cells name at least this many of section 1's columns
+HEADER_MIN_COLUMNS = 3
+
+
+def find_header(
+    rows: list[int],
+    cells: list[list[str]],
+    path: str,
+    options: ReadOptions | None = None,
+    sheet: str | None = None,
+) -> tuple[int, bool, list[str]]:
+    """Which of the non-blank rows (`rows[i]` numbered as origins count) is the header.
+
+    Returns (index into rows, whether it was guessed, warnings). The header is the first
+    of the first 30 non-blank rows whose cells name three columns of section 1, or row
+    `options.header_row`; rows above it are skipped with a warning. When no row
+    qualifies, the first non-blank row is taken (and the missing columns say so).
+    """
+    options = options or ReadOptions()
+    where = f"{path} ({sheet})" if sheet else path
+    if not rows:
+        raise BadTableError(_("has no header row (the file is empty)"), Location(path))
+    if options.header_row is not None:
+        wanted = options.header_row
+        if wanted in rows:
+            index = rows.index(wanted)
+        elif wanted > rows[-1]:
+            raise BadTableError(
+                _("--header-row {row}: the table ends at row {last}").format(
+                    row=wanted, last=rows[-1]
+                ),
+                Location(path),
+            )
+        else:
+            raise BadTableError(
+                _("--header-row {row}: row {row} is blank").format(row=wanted), Location(path)
+            )
+        guessed = False
+    else:
+        index, guessed = 0, True
+        for i in range(min(len(rows), HEADER_SEARCH_ROWS)):
+            if names_columns(cells[i], options.columns) >= HEADER_MIN_COLUMNS:
+                index, guessed = i, False
+                break
+    warnings = []
+    if rows[index] > 1 and not guessed:
+        skipped = [
+            _("row {row} ('{text}')").format(row=rows[i], text=_first_text(cells[i]))
+            for i in range(min(index, 5))
+        ]
+        if index > 5:
+            skipped.append(
+                ngettext("{count} more row", "{count} more rows", index - 5).format(count=index - 5)
+            )
+        blank = rows[index] - 1 - index
+        if blank:
+            skipped.append(
+                ngettext("{count} blank row", "{count} blank rows", blank).format(count=blank)
+            )
+        warnings.append(
+            _("{path}: the header is row {row}; skipped above it: {skipped}").format(
+                path=where, row=rows[index], skipped=", ".join(skipped)
+            )
+        )
+    return index, guessed, warnings
+
+
+def _first_text(cells: list[str]) -> str:
+    text = next((c.strip() for c in cells if c.strip()), "")
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def split_at_header(
+    rows: list[int],
+    cells: list[list[str]],
+    path: str,
+    sha256: str,
+    options: ReadOptions | None = None,
+    sheet: str | None = None,
+    warnings: list[str] | None = None,
+) -> RawTable:
+    """A RawTable from every non-blank row of a sheet or CSV file: the header found, rows
+    above it dropped."""
+    index, guessed, found = find_header(rows, cells, path, options, sheet)
+    table = RawTable(
+        path,
+        sha256,
+        trim_header(cells[index]),
+        cells[index + 1 :],
+        rows[index + 1 :],
+        sheet,
+        [*(warnings or []), *found],
+        header_row=rows[index],
+        header_guessed=guessed,
+        column_map=(options or ReadOptions()).columns,
+    )
+    return table
 
 
 # --- limits that protect the user's machine --------------------------------------------------

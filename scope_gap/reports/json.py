@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -90,9 +91,14 @@ def incident_chunks(analysis: Any) -> Iterator[bytes]:
                 encoded_list(evaluation.gaps[row]),
                 b',\n      "reasons": ',
                 encoded_list(evaluation.reasons[row]),
-                b',\n      "origin": {\n        "path": ',
+                b',\n      "as_given": ',
             ]
         )
+    # what was typed, for the cells read from another form (most rows: none)
+    after_given = b',\n      "origin": {\n        "path": '
+    no_given = b"{}" + after_given
+    given = table.as_given
+    given_rows = sorted(given)
     paths = table.origins["path"].tolist()
     sheets = [None if not isinstance(s, str) else s for s in table.origins["sheet"].tolist()]
     origin_codes: dict[tuple[str, str | None], int] = {}
@@ -121,7 +127,7 @@ def incident_chunks(analysis: Any) -> Iterator[bytes]:
         for j, key in enumerate(keys)
     ]
     end = b'"\n      }\n    }'
-    stride = 5 + 2 * len(keys) + 1
+    stride = 6 + 2 * len(keys) + 1
     for a in range(0, n, CHUNK_ROWS):
         b = min(n, a + CHUNK_ROWS)
         m = b - a
@@ -130,10 +136,14 @@ def incident_chunks(analysis: Any) -> Iterator[bytes]:
         pieces[0::stride] = [start] * m
         pieces[1::stride] = encoded[id_column]
         pieces[2::stride] = group_bytes[evaluation.groups[a:b]].tolist()
-        pieces[3::stride] = origin_bytes[origin_of[a:b]].tolist()
-        pieces[4::stride] = orjson.dumps(rows[a:b])[1:-1].split(b",")
+        as_given = [no_given] * m
+        for i in given_rows[bisect_left(given_rows, a) : bisect_left(given_rows, b)]:
+            as_given[i - a] = _nested(given[i], six) + after_given
+        pieces[3::stride] = as_given
+        pieces[4::stride] = origin_bytes[origin_of[a:b]].tolist()
+        pieces[5::stride] = orjson.dumps(rows[a:b])[1:-1].split(b",")
         for j, values in enumerate(encoded):
-            pieces[5 + 2 * j :: stride] = [field_heads[j]] * m
-            pieces[6 + 2 * j :: stride] = values
+            pieces[6 + 2 * j :: stride] = [field_heads[j]] * m
+            pieces[7 + 2 * j :: stride] = values
         pieces[stride - 1 :: stride] = [end] * m
         yield b"".join(pieces)  # type: ignore[arg-type]
