@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import __version__
 from .engine import Evaluation, explanation_frame
-from .i18n import _, format_number, language, localized, ngettext
+from .i18n import _, format_number, language, ngettext
 from .model import ENUMS, UNKNOWN, Mandate, Status
 from .validate import InvalidRow, Table
 
@@ -27,6 +27,75 @@ STATUS_ORDER = [
 def count_text(value: int) -> str:
     """A count in a sentence: as Python writes it in English (unchanged), Babel's in French."""
     return str(value) if language() == "en" else format_number(value)
+
+
+def _status_phrase(status: str, count: int, first: bool) -> str:
+    """One status's share in the finding; the first one carries the verb and the mandate,
+    the others elide them ("3 are within the mandate, 7 only as background, 1 outside it")."""
+    match (status, first):
+        case ("in_scope", _):
+            text = ngettext(
+                "{count} is within the mandate", "{count} are within the mandate", count
+            )
+        case ("context_only", True):
+            text = ngettext(
+                "{count} is within the mandate only as background",
+                "{count} are within the mandate only as background",
+                count,
+            )
+        case ("context_only", False):
+            text = ngettext("{count} only as background", "{count} only as background", count)
+        case ("out_of_scope", True):
+            text = ngettext(
+                "{count} is outside the mandate", "{count} are outside the mandate", count
+            )
+        case ("out_of_scope", False):
+            text = ngettext("{count} outside it", "{count} outside it", count)
+        case ("indeterminate", _):
+            text = ngettext(
+                "{count} cannot be decided from what is known",
+                "{count} cannot be decided from what is known",
+                count,
+            )
+        case _:
+            raise ValueError(f"no finding wording for status {status!r}")
+    return text.format(count=count_text(count))
+
+
+def finding(summary: dict[str, Any]) -> str:
+    """The finding in one sentence, from a summary's counts: every status under its own name,
+    none folded into another, a status with no incident left out, the rows that could not be
+    read named after them. The one place it is built: terminal, JSON, workbook and page all
+    show this very sentence."""
+    valid = summary["total"] - summary["invalid"]
+    decided = [
+        _status_phrase(name, summary[name], number == 0)
+        for number, name in enumerate(
+            n for n in ("in_scope", "context_only", "out_of_scope") if summary[n]
+        )
+    ]
+    groups = [", ".join(decided)] if decided else []
+    if summary["indeterminate"]:
+        groups.append(_status_phrase("indeterminate", summary["indeterminate"], False))
+    if summary["invalid"]:
+        groups.append(
+            ngettext(
+                "{count} row could not be read",
+                "{count} rows could not be read",
+                summary["invalid"],
+            ).format(count=count_text(summary["invalid"]))
+        )
+    if not valid:  # no report is written then; the sentence is for the library's callers
+        if not summary["invalid"]:
+            return _("There is no incident to report.")
+        return ngettext(
+            "The {count} row read could not be read as an incident.",
+            "None of the {count} rows read could be read as an incident.",
+            summary["invalid"],
+        ).format(count=count_text(summary["invalid"]))
+    return ngettext(
+        "Of {count} incident, {parts}.", "Of {count} incidents, {parts}.", valid
+    ).format(count=count_text(valid), parts=_("; ").join(groups))
 
 
 @dataclass
@@ -70,6 +139,7 @@ class Analysis:
                     "status": str(ev.status[i]),
                     "covered_by": ev.covered_by[i],
                     "gaps": ev.gaps[i],
+                    "unknown": ev.unknown[i],
                     "reasons": ev.reasons[i],
                     "as_given": as_given.get(i, {}),
                     "origin": {"path": paths[i], "sheet": sheets[i], "row": rows[i]},
@@ -98,27 +168,27 @@ class Analysis:
 
     # --- the summary -------------------------------------------------------------------------
 
-    @cached_property
+    @property
     def summary(self) -> dict[str, Any]:
+        """The counts of the JSON summary and the finding, in the language of the moment."""
+        return {**self.counts, "finding": finding(self.counts)}
+
+    @cached_property
+    def counts(self) -> dict[str, Any]:
+        """Statuses, gaps, unknown fields and levels counted (the summary without its finding)."""
         status = self.evaluation.status
         counts = Counter(status.tolist())
         summary: dict[str, Any] = {"total": len(self.table) + len(self.invalid)}
         for name in STATUS_ORDER:
             summary[name] = int(counts.get(name, 0))
         summary["invalid"] = len(self.invalid)
-        gaps: Counter[str] = Counter()
-        ev = self.evaluation
-        if len(ev.groups) == len(status):  # count rows per explanation group, not row by row
-            outside = status != Status.IN_SCOPE.value
-            per_group = np.bincount(ev.groups[outside], minlength=len(ev.group_rows))
-            for group, count in enumerate(per_group.tolist()):
-                if count:
-                    for label in ev.gaps[int(ev.group_rows[group])]:
-                        gaps[label] += count
-        else:
-            for i in np.flatnonzero(status != Status.IN_SCOPE.value):
-                gaps.update(ev.gaps[i])
+        gaps = self._count_lists(self.evaluation.gaps)
         summary["by_gap"] = dict(sorted(gaps.items(), key=lambda kv: (-kv[1], kv[0])))
+        unknown = self._count_lists(self.evaluation.unknown)
+        order = {name: i for i, name in enumerate(self.table.columns)}
+        summary["by_unknown"] = dict(
+            sorted(unknown.items(), key=lambda kv: (-kv[1], order.get(kv[0], len(order))))
+        )
         levels = self.table.frame["level"].astype(str).str.strip().replace("", UNKNOWN)
         by_level: dict[str, dict[str, int]] = {}
         pairs = Counter(zip(levels.tolist(), status.tolist(), strict=True))
@@ -128,33 +198,36 @@ class Analysis:
         summary["by_level"] = by_level
         return summary
 
+    def _count_lists(self, lists: list[list[str]]) -> Counter[str]:
+        """How many incidents name each item of their list (gaps, unknown fields); only
+        incidents not in scope have any."""
+        counter: Counter[str] = Counter()
+        ev = self.evaluation
+        if len(ev.groups) == len(lists):  # count rows per explanation group, not row by row
+            per_group = np.bincount(ev.groups, minlength=len(ev.group_rows))
+            for group, count in enumerate(per_group.tolist()):
+                if count:
+                    for item in lists[int(ev.group_rows[group])]:
+                        counter[item] += count
+        else:
+            for items in lists:
+                counter.update(items)
+        return counter
+
     def sentence(self) -> str:
-        """The finding in one sentence."""
-        s = self.summary
-        outside = s["total"] - s["in_scope"] - s["invalid"]
-        valid = s["total"] - s["invalid"]
-        undecided = ngettext("{count} undecided", "{count} undecided", s["indeterminate"])
-        return _(
-            "{outside} of {valid} documented incidents fall outside what the {title} may "
-            "examine ({context} only as context, {out} not at all, {undecided})."
-        ).format(
-            outside=count_text(outside),
-            valid=count_text(valid),
-            title=localized(self.mandate, "title"),
-            context=count_text(s["context_only"]),
-            out=count_text(s["out_of_scope"]),
-            undecided=undecided.format(count=count_text(s["indeterminate"])),
-        )
+        """The finding: the headline of every report and of the terminal."""
+        return finding(self.summary)
 
     # --- the JSON report -----------------------------------------------------------------------
 
     def to_dict(self, incidents: bool = True) -> dict[str, Any]:
-        """The JSON report (schema_version 1); with `incidents=False`, its list left empty."""
+        """The JSON report (schema_version 2); with `incidents=False`, its list left empty."""
         return {
-            "schema_version": 1,
+            "schema_version": 2,
             "tool": {"name": "scope-gap", "version": __version__},
             "mandate": self.mandate.header(),
             "inputs": [dict(item) for item in self.table.inputs],
+            "warnings": list(self.warnings),
             "summary": self.summary,
             "incidents": self.incidents if incidents else [],
             "invalid": [row.to_dict() for row in self.invalid],

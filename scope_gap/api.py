@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, Unpack
 
 import pandas as pd
 
@@ -17,11 +17,12 @@ from .engine import evaluate
 from .errors import ScopeGapError, StrictError, did_you_mean
 from .i18n import _, format_number, ngettext
 from .model import Mandate
-from .readers import RawTable, ReadOptions, load_column_map, read_table
+from .readers import RawTable, read_table
+from .readers.base import Reading, ReadOptions
 from .readers.xlsx import cell_text
 from .rules import load_mandate_file
 from .validate import Table, build_table
-from .vocabulary import ColumnMap, match_header
+from .vocabulary import match_header
 
 #: called with a stage's description and the number of rows read so far
 Progress: TypeAlias = Callable[[str, int], None]
@@ -78,32 +79,9 @@ def _frame_table(frame: pd.DataFrame, name: str, options: ReadOptions) -> RawTab
     return RawTable(name, digest, headers, cells, rows, column_map=options.columns)
 
 
-def reading_options(
-    *,
-    encoding: str | None = None,
-    sheet: str | None = None,
-    header_row: int | None = None,
-    columns: str | Path | ColumnMap | None = None,
-) -> ReadOptions:
-    """The reader options of every entry point, checked: `columns` is a `--columns
-    FILE.yaml` path (read here) or a ColumnMap."""
-    if header_row is not None and header_row < 1:
-        raise ScopeGapError(
-            _("the header row must be a row number (1 or more), not {row}").format(row=header_row)
-        )
-    column_map = load_column_map(columns) if isinstance(columns, (str, Path)) else columns
-    return ReadOptions(encoding=encoding, sheet=sheet, header_row=header_row, columns=column_map)
-
-
-def read_inputs(
-    inputs: Inputs,
-    *,
-    encoding: str | None = None,
-    sheet: str | None = None,
-    options: ReadOptions | None = None,
-) -> list[RawTable]:
+def read_inputs(inputs: Inputs, options: ReadOptions | None = None) -> list[RawTable]:
     """Read every input (default: the bundled dataset) into raw tables."""
-    options = options or reading_options(encoding=encoding, sheet=sheet)
+    options = options or ReadOptions()
     if inputs is None or (isinstance(inputs, (list, tuple)) and not inputs):
         table = read_table(default_data(), encoding=options.encoding)
         table.path = DEFAULT_DATA_NAME
@@ -123,29 +101,26 @@ def analyze(
     inputs: Inputs = None,
     mandate: str | Path | Mandate | None = None,
     *,
-    encoding: str | None = None,
-    sheet: str | None = None,
-    header_row: int | None = None,
-    columns: str | Path | ColumnMap | None = None,
     strict: bool = False,
     progress: Progress | None = None,
+    require_incidents: bool = False,
+    **reading: Unpack[Reading],
 ) -> Analysis:
     """Decide, for every incident of `inputs`, whether `mandate` lets the inquiry examine it.
 
     `inputs` are paths (`-` for CSV on standard input) or DataFrames; with none, the
     bundled dataset. `mandate` is a rule file's path, a bundled mandate's id or a
-    Mandate; with none, the bundled Hogue mandate. Reader options (SPEC 7): `encoding`
-    and `sheet`; `header_row` (the header's row number; default: found); `columns` (a
-    `--columns FILE.yaml` path or a ColumnMap). Raises BadTableError for a table
+    Mandate; with none, the bundled Hogue mandate. The reader options (`encoding`,
+    `sheet`, `day_first`, `month_first`, `header_row`, `columns`: see
+    readers.base.ReadOptions) say how to read the inputs. Raises BadTableError for a table
     that cannot be analysed, RulesError for a malformed rule file (checked before any
-    data is read), StrictError when `strict` and some row is invalid. `progress`, if
-    given, hears of each stage done.
+    data is read), StrictError when `strict` and some row is invalid; with
+    `require_incidents` (as the commands that write reports ask), NothingToReportError
+    when no row could be read as an incident. `progress`, if given, hears of each stage
+    done.
     """
     the_mandate = load_mandate(mandate)
-    options = reading_options(
-        encoding=encoding, sheet=sheet, header_row=header_row, columns=columns
-    )
-    table = _read(inputs, options, progress)
+    table = _read(inputs, ReadOptions.of(reading), progress)
     if strict and table.invalid:
         first = table.invalid[0]
         raise StrictError(
@@ -159,14 +134,47 @@ def analyze(
                 problem=first.error_texts()[0],
             )
         )
+    if require_incidents:
+        _require_incidents(table)
     evaluation = evaluate(the_mandate, table)
     if progress:
         progress(_("classified under {mandate}").format(mandate=the_mandate.id), len(table))
     return Analysis(the_mandate, table, evaluation, warnings=list(table.warnings))
 
 
+class NothingToReportError(ScopeGapError):
+    """No row of the inputs could be read as an incident: there is nothing to report."""
+
+
+def _require_incidents(table: Table) -> None:
+    """Refuse to report on no incident at all (SPEC 4): every row invalid, or none read."""
+    if len(table):
+        return
+    paths = [str(item["path"]) for item in table.inputs]
+    if table.invalid:
+        message = ngettext(
+            "{files}: nothing to report: the {count} row read could not be read as an "
+            "incident; 'scope-gap validate {paths}' shows what is wrong with it",
+            "{files}: nothing to report: none of the {count} rows read could be read as an "
+            "incident; 'scope-gap validate {paths}' shows what is wrong with each",
+            len(table.invalid),
+        )
+    else:
+        message = _(
+            "{files}: nothing to report: no incident row was read; "
+            "'scope-gap validate {paths}' shows how the table was read"
+        )
+    raise NothingToReportError(
+        message.format(
+            files=", ".join(paths),
+            count=format_number(len(table.invalid)),
+            paths=" ".join(paths),
+        )
+    )
+
+
 def _read(inputs: Inputs, options: ReadOptions, progress: Progress | None) -> Table:
-    raw = read_inputs(inputs, options=options)
+    raw = read_inputs(inputs, options)
     if progress:
         rows = sum(len(t.rows) for t in raw)
         progress(
@@ -175,7 +183,7 @@ def _read(inputs: Inputs, options: ReadOptions, progress: Progress | None) -> Ta
             ),
             rows,
         )
-    table = build_table(raw)
+    table = build_table(raw, day_order=options.day_order)
     if progress:
         progress(
             ngettext(
@@ -190,16 +198,15 @@ def compare(
     inputs: Inputs = None,
     mandates: Sequence[str | Path | Mandate] = (),
     *,
-    encoding: str | None = None,
-    sheet: str | None = None,
-    header_row: int | None = None,
-    columns: str | Path | ColumnMap | None = None,
     progress: Progress | None = None,
+    require_incidents: bool = False,
+    **reading: Unpack[Reading],
 ) -> Comparison:
     """Each incident's status under each of several mandates, and what each mandate adds.
 
     Every rule file is loaded (and refused if malformed) before any data is read; the
-    table is read and validated once and evaluated under each mandate.
+    table is read and validated once and evaluated under each mandate. With
+    `require_incidents`, NothingToReportError when no row could be read as an incident.
     """
     loaded = [load_mandate(m) for m in mandates]
     if len(loaded) < 2:
@@ -214,10 +221,9 @@ def compare(
                 ).format(id=mandate.id, first=seen[mandate.id], second=mandate.path)
             )
         seen[mandate.id] = str(mandate.path)
-    options = reading_options(
-        encoding=encoding, sheet=sheet, header_row=header_row, columns=columns
-    )
-    table = _read(inputs, options, progress)
+    table = _read(inputs, ReadOptions.of(reading), progress)
+    if require_incidents:
+        _require_incidents(table)
     analyses = [
         Analysis(m, table, evaluate(m, table), warnings=list(table.warnings)) for m in loaded
     ]
@@ -230,11 +236,9 @@ def amend(
     *,
     cover: Sequence[str] = (),
     cover_status: Sequence[str] = (),
-    encoding: str | None = None,
-    sheet: str | None = None,
-    header_row: int | None = None,
-    columns: str | Path | ColumnMap | None = None,
     progress: Progress | None = None,
+    require_incidents: bool = False,
+    **reading: Unpack[Reading],
 ) -> AmendResult:
     """The smallest changes to `mandate` that bring the chosen incidents in scope.
 
@@ -244,41 +248,21 @@ def amend(
     from .amendment import amend_analysis
 
     analysis = analyze(
-        inputs,
-        mandate,
-        encoding=encoding,
-        sheet=sheet,
-        header_row=header_row,
-        columns=columns,
-        progress=progress,
+        inputs, mandate, progress=progress, require_incidents=require_incidents, **reading
     )
     return amend_analysis(analysis, list(cover), list(cover_status))
 
 
-def check(
-    inputs: Inputs,
-    *,
-    encoding: str | None = None,
-    sheet: str | None = None,
-    header_row: int | None = None,
-    columns: str | Path | ColumnMap | None = None,
-) -> Table:
+def check(inputs: Inputs, **reading: Unpack[Reading]) -> Table:
     """Read and validate input tables only: the clean table, its invalid rows, its
     warnings and how each header was read (`Table.readings`)."""
-    options = reading_options(
-        encoding=encoding, sheet=sheet, header_row=header_row, columns=columns
-    )
-    return build_table(read_inputs(inputs, options=options))
+    options = ReadOptions.of(reading)
+    return build_table(read_inputs(inputs, options), day_order=options.day_order)
 
 
 def validate(
-    inputs: Inputs,
-    *,
-    encoding: str | None = None,
-    sheet: str | None = None,
-    header_row: int | None = None,
-    columns: str | Path | ColumnMap | None = None,
+    inputs: Inputs, **reading: Unpack[Reading]
 ) -> tuple[list[dict[str, Any]], list[Any], list[str]]:
     """Check input tables only: (inputs read, invalid rows, warnings)."""
-    table = check(inputs, encoding=encoding, sheet=sheet, header_row=header_row, columns=columns)
+    table = check(inputs, **reading)
     return table.inputs, table.invalid, table.warnings

@@ -9,13 +9,16 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
 from .i18n import N_, _, format_number, language, ngettext, use_language
 from .model import STATUS_LABELS, status_label
+
+if TYPE_CHECKING:
+    from .readers.base import Reading
 
 FORMATS = ("xlsx", "html", "json", "csv")
 
@@ -172,43 +175,58 @@ INCIDENTS = click.argument(
     nargs=-1,
     type=click.Path(exists=True, dir_okay=False, allow_dash=True),
 )
-ENCODING = click.option(
-    "--encoding", metavar="NAME", help="Read CSV input in this encoding (default: detect)."
+#: how to read the incident tables: the options of every command that reads them, given to
+#: the command as one dict `reading` (readers.base.Reading) for the library's functions
+_READER_CLICK_OPTIONS = (
+    click.option(
+        "--encoding", metavar="NAME", help="Read CSV input in this encoding (default: detect)."
+    ),
+    click.option(
+        "--sheet", metavar="NAME", help="Read this sheet of .xlsx input (default: the first)."
+    ),
+    click.option(
+        "--day-first",
+        "day_first",
+        is_flag=True,
+        help="Read every date such as 05/06/2021 day first (5 June 2021).",
+    ),
+    click.option(
+        "--month-first",
+        "month_first",
+        is_flag=True,
+        help="Read every date such as 05/06/2021 month first (May 6, 2021).",
+    ),
+    click.option(
+        "--header-row",
+        "header_row",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="The header is row N (as the spreadsheet numbers rows; default: found among "
+        "the first 30 non-blank rows).",
+    ),
+    click.option(
+        "--columns",
+        "columns",
+        type=click.Path(exists=True, dir_okay=False),
+        metavar="FILE.yaml",
+        help="Map the table's headers and values to ours (columns: and values:, see "
+        "docs/input.md).",
+    ),
 )
-SHEET = click.option(
-    "--sheet", metavar="NAME", help="Read this sheet of .xlsx input (default: the first)."
-)
-HEADER_ROW = click.option(
-    "--header-row",
-    "header_row",
-    type=click.IntRange(min=1),
-    metavar="N",
-    help="The header is row N (as the spreadsheet numbers rows; default: found among "
-    "the first 30 non-blank rows).",
-)
-COLUMNS = click.option(
-    "--columns",
-    "columns",
-    type=click.Path(exists=True, dir_okay=False),
-    metavar="FILE.yaml",
-    help="Map the table's headers and values to ours (columns: and values:, see docs/input.md).",
-)
-#: the options of every command that reads incidents, defined once: a new reader option
-#: goes here (with its parameter name in READER_PARAMS) and into api.reading_options
-READER_OPTIONS = [ENCODING, SHEET, HEADER_ROW, COLUMNS]
-READER_PARAMS = ("encoding", "sheet", "header_row", "columns")
+READER_OPTION_NAMES = ("encoding", "sheet", "day_first", "month_first", "header_row", "columns")
 
 
-def reader_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Add the reader options to a command; it gets them as one `reading` dict of keyword
-    arguments for the api functions."""
+def READER_OPTIONS(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The reader options (readers.base.ReadOptions) on a command, as one argument `reading`."""
 
     @wraps(func)
     def run(*args: Any, **kwargs: Any) -> Any:
-        reading = {name: kwargs.pop(name) for name in READER_PARAMS}
+        reading = {name: kwargs.pop(name) for name in READER_OPTION_NAMES}
+        if reading["day_first"] and reading["month_first"]:
+            raise click.UsageError(_("--day-first and --month-first cannot both be given"))
         return func(*args, reading=reading, **kwargs)
 
-    for option in reversed(READER_OPTIONS):
+    for option in reversed(_READER_CLICK_OPTIONS):
         run = option(run)
     return run
 
@@ -332,7 +350,7 @@ def main() -> None:
 @OUTPUT
 @REPORT_FORMATS
 @click.option("--strict", is_flag=True, help="Fail (exit 1, no report) if any row is invalid.")
-@reader_options
+@READER_OPTIONS
 @QUIET
 @LANG
 @_fail_cleanly
@@ -342,7 +360,7 @@ def analyze(
     output: str,
     formats: tuple[str, ...],
     strict: bool,
-    reading: dict[str, Any],
+    reading: Reading,
     quiet: bool,
     lang: str | None,
 ) -> None:
@@ -363,9 +381,10 @@ def analyze(
     result = run_analysis(
         list(incidents),
         mandate,
-        **reading,
         strict=strict,
         progress=progress.stage,
+        require_incidents=True,
+        **reading,
     )
     result.command = command_line()
     written = write_reports(
@@ -395,9 +414,9 @@ def analyze(
     required=True,
     type=click.Path(exists=True, dir_okay=False, allow_dash=True),
 )
-@reader_options
+@READER_OPTIONS
 @_fail_cleanly
-def validate(incidents: tuple[str, ...], reading: dict[str, Any]) -> None:
+def validate(incidents: tuple[str, ...], reading: Reading) -> None:
     """Check input tables only and say what was understood; print every problem as
     FILE:ROW: column: message.
 
@@ -543,13 +562,13 @@ def rules_test(files: tuple[str, ...]) -> None:
 @click.argument("incident_id", metavar="ID")
 @INCIDENTS
 @MANDATE
-@reader_options
+@READER_OPTIONS
 @_fail_cleanly
 def explain(
     incident_id: str,
     incidents: tuple[str, ...],
     mandate: str | None,
-    reading: dict[str, Any],
+    reading: Reading,
 ) -> None:
     """Show how one incident was decided: clause by clause, condition by condition.
 
@@ -586,7 +605,7 @@ def explain(
 )
 @OUTPUT
 @REPORT_FORMATS
-@reader_options
+@READER_OPTIONS
 @QUIET
 @LANG
 @_fail_cleanly
@@ -595,7 +614,7 @@ def compare(
     mandates: tuple[str, ...],
     output: str,
     formats: tuple[str, ...],
-    reading: dict[str, Any],
+    reading: Reading,
     quiet: bool,
     lang: str | None,
 ) -> None:
@@ -614,9 +633,13 @@ def compare(
     if len(mandates) < 2:
         raise click.UsageError(_("compare needs at least two mandates (-m A -m B)"))
     progress = ProgressLines(quiet)
-    for name in mandates:
-        say_bundled_mandate(name)
-    result = run_compare(list(incidents), list(mandates), **reading, progress=progress.stage)
+    result = run_compare(
+        list(incidents),
+        list(mandates),
+        progress=progress.stage,
+        require_incidents=True,
+        **reading,
+    )
     result.command = command_line()
     written = write_reports(
         result,
@@ -627,6 +650,8 @@ def compare(
         table=COMPARE_WRITERS,
         progress=progress.stage,
     )
+    for name in mandates:
+        say_bundled_mandate(name)
     for warning in result.warnings:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
     counts = result.counts()
@@ -687,7 +712,7 @@ def _split_ids(values: tuple[str, ...]) -> list[str]:
     type=click.Choice(["html", "xlsx"]),
     help="Also write the amendments as a readable page or workbook.",
 )
-@reader_options
+@READER_OPTIONS
 @QUIET
 @LANG
 @_fail_cleanly
@@ -698,7 +723,7 @@ def amend(
     cover_status: tuple[str, ...],
     output: str,
     formats: tuple[str, ...],
-    reading: dict[str, Any],
+    reading: Reading,
     quiet: bool,
     lang: str | None,
 ) -> None:
@@ -725,8 +750,9 @@ def amend(
         mandate,
         cover=ids,
         cover_status=list(cover_status),
-        **reading,
         progress=ProgressLines(quiet).stage,
+        require_incidents=True,
+        **reading,
     )
     result.command = command_line()
     written = write_amend_outputs(result, output, formats, protect=incidents)

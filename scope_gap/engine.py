@@ -13,291 +13,47 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .i18n import N_, _, format_date, language, localized
-from .model import (
-    ENUMS,
-    MULTI_VALUED,
-    UNKNOWN,
-    All,
-    AnyOf,
-    Clause,
-    DateInterval,
-    Leaf,
-    Mandate,
-    Node,
-    Not,
-    RangeRef,
-    Status,
-    compile_pattern,
-    split_multi,
+from .i18n import _
+from .model import All, AnyOf, Clause, Leaf, Mandate, Node, Not, Status
+from .operators import (
+    FALSE,
+    OPERATORS,
+    TRUE,
+    UNKNOWN_TV,
+    Column,
+    condition_text,
+    field_label,
+    gap_label,
+    is_known,
+    requirement,
 )
+from .operators import FIELD_WORDS as FIELD_WORDS  # the wording of leaves lives with the
+from .operators import OUTCOME_NAMES as OUTCOME_NAMES  # operators; these names stay
+from .operators import generated_gap as generated_gap  # importable from here
+from .operators import rule_text as rule_text
 from .validate import MISSING_DAY, Table
-
-FALSE, UNKNOWN_TV, TRUE = np.int8(0), np.int8(1), np.int8(2)
-OUTCOME_NAMES = {0: "false", 1: "unknown", 2: "true"}
 
 # --- leaves ---------------------------------------------------------------------------------
 
 
-#: how reasons and generated gap labels name the contract's columns (marked for translation)
-FIELD_WORDS: dict[str, str] = {
-    "id": N_("id"),
-    "title": N_("title"),
-    "date": N_("date"),
-    "level": N_("level"),
-    "event_type": N_("event type"),
-    "jurisdiction": N_("jurisdiction"),
-    "event": N_("event"),
-    "actor": N_("actor"),
-    "tactic": N_("tactic"),
-    "target": N_("target"),
-    "summary": N_("summary"),
-    "evidence": N_("evidence"),
-    "sources": N_("sources"),
-    "notes": N_("notes"),
-}
-
-
-def _label(field_name: str) -> str:
-    if language() == "en":
-        return field_name.replace("_", " ")
-    word = FIELD_WORDS.get(field_name)
-    return _(word) if word is not None else field_name.replace("_", " ")
-
-
-def _capitalized(label: str) -> str:
-    return label.capitalize() if language() == "en" else label[:1].upper() + label[1:]
-
-
-def _or(values: tuple[str, ...] | list[str]) -> str:
-    values = list(values)
-    if len(values) == 1:
-        return values[0]
-    if len(values) <= 3:
-        return _("{values} or {last}").format(values=", ".join(values[:-1]), last=values[-1])
-    return _("one of {values}").format(values=", ".join(values))
-
-
-def _describe(ref: RangeRef) -> str:
-    """A range as `RangeRef.describe` writes it, with the dates of the current language."""
-    if language() == "en":
-        return ref.describe()
-    interval = DateInterval(ref.start, ref.end)
-    if ref.start == ref.end:
-        span = format_date(interval.first)
-    else:
-        span = _("{start} to {end}").format(
-            start=format_date(interval.first), end=format_date(interval.last)
-        )
-    return f"{ref.name} ({span})" if ref.name else span
-
-
-def _ranges(refs: tuple[RangeRef, ...]) -> str:
-    parts = [_describe(r) for r in refs]
-    if len(parts) == 1:
-        return parts[0]
-    return _("{values} or {last}").format(values=", ".join(parts[:-1]), last=parts[-1])
-
-
-def _bound(leaf: Leaf) -> str:
-    refs: tuple[RangeRef, ...] = leaf.value
-    if len(refs) == 1 and refs[0].name is None:
-        day = refs[0].start if leaf.op == "before" else refs[0].end
-        return format_date(DateInterval(day, day).first)
-    return _ranges(refs)
-
-
-def requirement(leaf: Leaf, negated: bool) -> str:
-    """What a leaf asks for, as words after 'clause X requires'."""
-    label = _label(leaf.field)
-    match (leaf.op, negated):
-        case ("equals", False) | ("in", False):
-            values = (leaf.value,) if leaf.op == "equals" else leaf.value
-            return _or(values)
-        case ("equals", True) | ("in", True) | ("not_in", False):
-            values = (leaf.value,) if leaf.op == "equals" else leaf.value
-            return _("{label} other than {values}").format(label=label, values=_or(values))
-        case ("not_in", True):
-            return _or(leaf.value)
-        case ("matches", False):
-            return _("{label} to match /{pattern}/").format(label=label, pattern=leaf.value)
-        case ("matches", True):
-            return _("{label} not to match /{pattern}/").format(label=label, pattern=leaf.value)
-        case ("missing", _):
-            blank = leaf.value != negated
-            if blank:
-                return _("{label} not to be known").format(label=label)
-            return _("a known {label}").format(label=label)
-        case ("within", False):
-            return _("a date within {ranges}").format(ranges=_ranges(leaf.value))
-        case ("within", True):
-            return _("a date not within {ranges}").format(ranges=_ranges(leaf.value))
-        case ("overlaps", False):
-            return _("a date overlapping {ranges}").format(ranges=_ranges(leaf.value))
-        case ("overlaps", True):
-            return _("a date not overlapping {ranges}").format(ranges=_ranges(leaf.value))
-        case ("before", False):
-            return _("a date before {bound}").format(bound=_bound(leaf))
-        case ("before", True):
-            return _("a date not before {bound}").format(bound=_bound(leaf))
-        case ("after", False):
-            return _("a date after {bound}").format(bound=_bound(leaf))
-        case ("after", True):
-            return _("a date not after {bound}").format(bound=_bound(leaf))
-        case _:
-            raise ValueError(f"no wording for operator {leaf.op!r}")
-
-
-def condition_text(leaf: Leaf) -> str:
-    """The leaf as written, in short: `level in [federal]`."""
-    value = leaf.source
-    if isinstance(value, list):
-        value = "[" + ", ".join(str(v) for v in value) + "]"
-    return f"{leaf.field} {leaf.op} {value}"
-
-
-def rule_text(node: Node) -> str:
-    """A condition tree in one readable line: `all of (level in [federal]; date within ...)`."""
-    match node:
-        case Leaf():
-            return condition_text(node)
-        case All(parts):
-            return "all of (" + "; ".join(rule_text(p) for p in parts) + ")"
-        case AnyOf(parts):
-            return "any of (" + "; ".join(rule_text(p) for p in parts) + ")"
-        case Not(part):
-            return "not (" + rule_text(part) + ")"
-        case _:
-            raise TypeError(f"not a condition node: {node!r}")
-
-
-def generated_gap(leaf: Leaf, negated: bool) -> str:
-    """A gap label for a leaf that has none."""
-    label = _capitalized(_label(leaf.field))
-    match (leaf.op, negated):
-        case ("equals", False) | ("in", False):
-            values = (leaf.value,) if leaf.op == "equals" else leaf.value
-            return _("{label} other than {values}").format(label=label, values=_or(values))
-        case ("equals", True) | ("in", True) | ("not_in", False):
-            values = (leaf.value,) if leaf.op == "equals" else leaf.value
-            return _("{label} is {values}").format(label=label, values=_or(values))
-        case ("not_in", True):
-            return _("{label} other than {values}").format(label=label, values=_or(leaf.value))
-        case ("matches", _):
-            if negated:
-                return _("{label} matching /{pattern}/").format(label=label, pattern=leaf.value)
-            return _("{label} not matching /{pattern}/").format(label=label, pattern=leaf.value)
-        case ("missing", _):
-            blank = leaf.value != negated
-            if blank:
-                return _("{label} known").format(label=label)
-            return _("{label} not known").format(label=label)
-        case ("within", False) | ("overlaps", False):
-            return _("Date outside {ranges}").format(ranges=_ranges(leaf.value))
-        case ("within", True) | ("overlaps", True):
-            return _("Date in {ranges}").format(ranges=_ranges(leaf.value))
-        case ("before", False):
-            return _("Date not before {bound}").format(bound=_bound(leaf))
-        case ("after", False):
-            return _("Date not after {bound}").format(bound=_bound(leaf))
-        case ("before", True):
-            return _("Date before {bound}").format(bound=_bound(leaf))
-        case ("after", True):
-            return _("Date after {bound}").format(bound=_bound(leaf))
-        case _:
-            raise ValueError(f"no gap label for operator {leaf.op!r}")
-
-
-def gap_label(leaf: Leaf, negated: bool) -> str:
-    return localized(leaf, "gap") if leaf.gap else generated_gap(leaf, negated)
-
-
-def _known(text: str, column: str) -> bool:
-    stripped = text.strip()
-    return bool(stripped) and not (column in ENUMS and stripped == UNKNOWN)
-
-
-def _text_tester(leaf: Leaf) -> Callable[[str], bool]:
-    """Whether a known cell text satisfies a text leaf (any value, on multi-valued fields)."""
-    multi = leaf.field in MULTI_VALUED
-
-    def values_of(text: str) -> list[str]:
-        return split_multi(text) if multi else [text.strip()]
-
-    match leaf.op:
-        case "equals" | "in" | "not_in":
-            wanted = {v.casefold() for v in ((leaf.value,) if leaf.op == "equals" else leaf.value)}
-            return lambda text: any(v.casefold() in wanted for v in values_of(text))
-        case "matches":
-            pattern = compile_pattern(leaf.value)
-            return lambda text: any(pattern.search(v) is not None for v in values_of(text))
-        case _:
-            raise ValueError(f"not a text operator: {leaf.op!r}")
-
-
-def _merge(refs: tuple[RangeRef, ...]) -> list[tuple[int, int]]:
-    spans = sorted((r.start, r.end) for r in refs)
-    merged: list[list[int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1] + 1:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [(a, b) for a, b in merged]
+def column_of(field_name: str, table: Table) -> Column:
+    """One field of the table as operators read it (distinct texts, or day intervals)."""
+    n = len(table)
+    if field_name == "date":
+        start, end = table.date_start, table.date_end
+        return Column(known=start != MISSING_DAY, start=start, end=end)
+    column = table.frame[field_name] if field_name in table.frame else pd.Series([""] * n)
+    codes, uniques = pd.factorize(column.astype(str), sort=False)
+    known_u = np.fromiter(
+        (is_known(u, field_name) for u in uniques), dtype=bool, count=len(uniques)
+    )
+    known = known_u[codes] if n else np.zeros(0, dtype=bool)
+    return Column(known=known, codes=codes, uniques=list(uniques), known_u=known_u)
 
 
 def evaluate_leaf(leaf: Leaf, table: Table) -> np.ndarray:
     """The leaf's truth value on every row (FALSE/UNKNOWN/TRUE)."""
-    n = len(table)
-    if leaf.field == "date":
-        start, end = table.date_start, table.date_end
-        known = start != MISSING_DAY
-    else:
-        column = table.frame[leaf.field] if leaf.field in table.frame else pd.Series([""] * n)
-        codes, uniques = pd.factorize(column.astype(str), sort=False)
-        known_u = np.fromiter(
-            (_known(u, leaf.field) for u in uniques), dtype=bool, count=len(uniques)
-        )
-        known = known_u[codes] if n else np.zeros(0, dtype=bool)
-    if leaf.op == "missing":
-        blank = ~known
-        holds = blank if leaf.value else ~blank
-        return np.where(holds, TRUE, FALSE).astype(np.int8)
-    out = np.full(n, UNKNOWN_TV, dtype=np.int8)
-    if leaf.field != "date":
-        test = _text_tester(leaf)
-        truth_u = np.fromiter(
-            (k and test(u) for u, k in zip(uniques, known_u, strict=True)),
-            dtype=bool,
-            count=len(uniques),
-        )
-        truth = truth_u[codes] if n else np.zeros(0, dtype=bool)
-        if leaf.op == "not_in":
-            truth = ~truth
-        out[known] = np.where(truth[known], TRUE, FALSE)
-        return out
-    s, e = start[known], end[known]
-    spans = _merge(leaf.value)
-    match leaf.op:
-        case "within" | "overlaps":
-            inside = np.zeros(len(s), dtype=np.int64)
-            for a, b in spans:
-                inside += np.clip(np.minimum(e, b) - np.maximum(s, a) + 1, 0, None)
-            if leaf.op == "overlaps":
-                values = np.where(inside > 0, TRUE, FALSE)
-            else:
-                total = e - s + 1
-                values = np.where(inside == total, TRUE, np.where(inside == 0, FALSE, UNKNOWN_TV))
-        case "before":
-            first = min(a for a, _b in spans)
-            values = np.where(e < first, TRUE, np.where(s >= first, FALSE, UNKNOWN_TV))
-        case "after":
-            last = max(b for _a, b in spans)
-            values = np.where(s > last, TRUE, np.where(e <= last, FALSE, UNKNOWN_TV))
-        case _:
-            raise ValueError(f"not a date operator: {leaf.op!r}")
-    out[known] = values
-    return out
+    return OPERATORS[leaf.op].truth(leaf, column_of(leaf.field, table))
 
 
 # --- trees -----------------------------------------------------------------------------------
@@ -399,10 +155,12 @@ class Evaluation:
     gaps: list[list[str]]
     reasons: list[list[str]]
     nearest: np.ndarray  # index into clauses of the nearest examined clause, -1 if none
-    # rows that share status, covered_by, gaps and reasons share a group (and the very same
+    # rows that share status, covered_by, gaps, unknown and reasons share a group (and the very same
     # list objects): renderers may encode each group once instead of once per row
     groups: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     group_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # per row, the fields whose value not known left leaves of the nearest clause unknown
+    unknown: list[list[str]] = field(default_factory=list)
 
 
 def _value_text(leaf: Leaf, table: Table) -> pd.Series:
@@ -420,9 +178,9 @@ def reason_text(
     clause: Clause, leaf: Leaf, negated: bool, value: str, outcome: int, need: str | None = None
 ) -> str:
     """One reason: which value made a leaf fail or unknown, and what the clause requires."""
-    label = _label(leaf.field)
+    label = field_label(leaf.field)
     need = requirement(leaf, negated) if need is None else need
-    if not _known(value, leaf.field):
+    if not is_known(value, leaf.field):
         return _("{label} is not known; clause {clause} requires {need}").format(
             label=label, clause=clause.id, need=need
         )
@@ -564,6 +322,7 @@ def evaluate(mandate: Mandate, table: Table) -> Evaluation:
             reason_slots.append((undecided.astype(np.int64), 2, _constant(note)))
 
     gap_slots: list[Slot] = []
+    unknown_slots: list[Slot] = []
     nearest = np.full(n, -1, dtype=np.int64)
     if examined and n:
         leaf_counts = []
@@ -583,28 +342,30 @@ def evaluate(mandate: Mandate, table: Table) -> Evaluation:
             rows_here = (choice == position) & not_in_scope
             if not rows_here.any():
                 continue
-            leaf_entries = o.leaf_nodes()
-            any_failed = np.zeros(n, dtype=bool)
-            for entry in leaf_entries:
-                any_failed |= o.failed[entry.leaf_index]  # type: ignore[index]
-            for entry in leaf_entries:
+            for entry in o.leaf_nodes():
                 k = entry.leaf_index
                 assert isinstance(entry.node, Leaf) and k is not None
+                # a value not known is never a gap: it is named under `unknown` instead
                 label = gap_label(entry.node, entry.negated)
-                chosen = rows_here & (o.failed[k] | (~any_failed & o.unknown[k]))
+                chosen = rows_here & o.failed[k]
                 gap_slots.append((chosen.astype(np.int64), 2, _constant(label)))
+                unsure = rows_here & o.unknown[k]
+                unknown_slots.append((unsure.astype(np.int64), 2, _constant(entry.node.field)))
         nearest[in_scope] = -1
 
     cover_groups, cover_lists = _group(cover_slots, n)
     reason_groups, reason_lists = _group(reason_slots, n)
     gap_groups, gap_lists = _group(gap_slots, n)
     gap_lists = [list(dict.fromkeys(g)) for g in gap_lists]  # a label repeated across leaves
+    unknown_groups, unknown_lists = _group(unknown_slots, n)
+    unknown_lists = [list(dict.fromkeys(u)) for u in unknown_lists]
     groups, first = _signature(
         [
             (status_code.astype(np.int64), 4),
             (cover_groups, len(cover_lists)),
             (reason_groups, len(reason_lists)),
             (gap_groups, len(gap_lists)),
+            (unknown_groups, len(unknown_lists)),
         ],
         n,
     )
@@ -618,6 +379,7 @@ def evaluate(mandate: Mandate, table: Table) -> Evaluation:
         nearest,
         groups,
         first,
+        _spread(unknown_groups, unknown_lists),
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import errno
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -72,31 +71,6 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return _(" (did you mean '{choice}'?)").format(choice=lowered[close[0]])
 
 
-#: the texts of model.DateFormatError (written in English by the model), each as a pattern
-#: and the same text marked for translation, so that date problems can be said in French
-_DATE_FORMS = N_("expected YYYY, YYYY-MM, YYYY-MM-DD or an interval START/END of those")
-DATE_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (
-        re.compile(r"'(?P<text>.*)' is not a date \((?P<forms>expected .*)\)\Z", re.S),
-        N_("'{text}' is not a date ({forms})"),
-    ),
-    (re.compile(r"'(?P<text>.*)' has no year 0\Z", re.S), N_("'{text}' has no year 0")),
-    (
-        re.compile(r"'(?P<text>.*)' has no month (?P<month>[0-9]+)\Z", re.S),
-        N_("'{text}' has no month {month}"),
-    ),
-    (
-        re.compile(r"'(?P<text>.*)' is not a day of the calendar\Z", re.S),
-        N_("'{text}' is not a day of the calendar"),
-    ),
-    (
-        re.compile(r"'(?P<text>.*)' ends before it starts\Z", re.S),
-        N_("'{text}' ends before it starts"),
-    ),
-    (re.compile(r"(?P<value>.*) is not a date\Z", re.S), N_("{value} is not a date")),
-)
-
-
 #: the operating system's most frequent reasons, marked for translation (it writes English)
 OS_REASONS: dict[int, str] = {
     errno.ENOENT: N_("No such file or directory"),
@@ -137,17 +111,6 @@ def decode_reason(exc: UnicodeDecodeError) -> str:
 
 
 def date_problem(exc: Exception) -> str:
-    """A model.DateFormatError's text in the current language (as raised in English)."""
-    text = str(exc)
-    if language() == DEFAULT_LANGUAGE:
-        return text
-    for pattern, message in DATE_PROBLEMS:
-        match = pattern.match(text)
-        if match:
-            values = match.groupdict()
-            if "forms" in values:
-                values["forms"] = (
-                    _(_DATE_FORMS) if values["forms"] == _DATE_FORMS else values["forms"]
-                )
-            return _(message).format(**values)
-    return text
+    """A dates.DateFormatError's text in the current language (other errors as they say)."""
+    localized = getattr(exc, "localized", None)
+    return localized() if callable(localized) else str(exc)

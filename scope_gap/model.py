@@ -5,13 +5,20 @@ No I/O and no pandas here.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from .dates import (  # noqa: F401  (dates live in scope_gap.dates; re-exported as vocabulary)
+    DATE_FORMS,
+    DateFormatError,
+    DateInterval,
+    date_value_interval,
+    parse_date,
+    parse_date_part,
+)
 from .i18n import N_, _
 
 
@@ -142,90 +149,6 @@ def split_multi(text: str) -> list[str]:
 def split_sources(text: str) -> list[str]:
     """The sources of a cell: separated by newlines or `;`."""
     return [part.strip() for part in re.split(r"[;\n\r]", text) if part.strip()]
-
-
-# --- dates -------------------------------------------------------------------------------
-
-DATE_FORMS = "expected YYYY, YYYY-MM, YYYY-MM-DD or an interval START/END of those"
-# ASCII digits only: `\d` would also take Arabic-Indic and other digits
-_DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
-
-
-class DateFormatError(ValueError):
-    """A date text that cannot be read."""
-
-
-@dataclass(frozen=True, order=True)
-class DateInterval:
-    """An inclusive interval of days, as proleptic Gregorian ordinals."""
-
-    start: int
-    end: int
-
-    @property
-    def first(self) -> dt.date:
-        return dt.date.fromordinal(self.start)
-
-    @property
-    def last(self) -> dt.date:
-        return dt.date.fromordinal(self.end)
-
-    @classmethod
-    def single(cls, day: dt.date) -> DateInterval:
-        return cls(day.toordinal(), day.toordinal())
-
-    def __str__(self) -> str:
-        if self.start == self.end:
-            return self.first.isoformat()
-        return f"{self.first.isoformat()} to {self.last.isoformat()}"
-
-
-def parse_date_part(text: str) -> DateInterval:
-    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD` as the interval of days it may mean."""
-    match = _DATE_RE.match(text.strip())
-    if not match:
-        raise DateFormatError(f"'{text}' is not a date ({DATE_FORMS})")
-    year, month, day = int(match[1]), match[2], match[3]
-    if year < 1:
-        raise DateFormatError(f"'{text}' has no year 0")
-    if month is None:
-        return DateInterval(dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal())
-    m = int(month)
-    if not 1 <= m <= 12:
-        raise DateFormatError(f"'{text}' has no month {month}")
-    if day is None:
-        last = calendar.monthrange(year, m)[1]
-        return DateInterval(dt.date(year, m, 1).toordinal(), dt.date(year, m, last).toordinal())
-    try:
-        return DateInterval.single(dt.date(year, m, int(day)))
-    except ValueError:
-        raise DateFormatError(f"'{text}' is not a day of the calendar") from None
-
-
-def parse_date(text: str) -> DateInterval:
-    """A date cell's text (one date or `START/END`) as an interval of days."""
-    if "/" in text:
-        parts = text.split("/")
-        if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
-            raise DateFormatError(f"'{text}' is not a date ({DATE_FORMS})")
-        start, end = parse_date_part(parts[0]), parse_date_part(parts[1])
-        if end.end < start.start:
-            raise DateFormatError(f"'{text}' ends before it starts")
-        return DateInterval(start.start, max(start.end, end.end))
-    return parse_date_part(text)
-
-
-def date_value_interval(value: Any) -> DateInterval:
-    """A date given in a rule file (a YAML date, or a date text) as an interval."""
-    if isinstance(value, dt.datetime):
-        return DateInterval.single(value.date())
-    if isinstance(value, dt.date):
-        return DateInterval.single(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return parse_date_part(str(value))
-    if isinstance(value, str):
-        return parse_date_part(value)
-    raise DateFormatError(f"{value!r} is not a date")
 
 
 # --- the mandate ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Mandate tests: fixture incidents with the status (and gaps, covered_by) a mandate must give them.
+"""Mandate tests: fixture incidents with the status (and gaps, covered_by, unknown) a mandate
+must give them.
 
 A test file (`rules/tests/<mandate id>.yaml`):
 
@@ -23,7 +24,7 @@ from .i18n import _, language, use_language
 from .model import COLUMNS, Status
 from .rules.yamlload import YList, YMap, load_yaml
 
-EXPECT_KEYS = ("status", "covered_by", "gaps")
+EXPECT_KEYS = ("status", "covered_by", "gaps", "unknown")
 CASE_KEYS = ("name", "incident", "expect")
 FILE_KEYS = ("mandate", "cases")
 STATUSES = [s.value for s in Status if s is not Status.INVALID]

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .dates import DateFormatError, DayOrder, read_date
 from .errors import BadTableError, Location, date_problem, did_you_mean
 from .i18n import _, format_number, ngettext
 from .model import (
@@ -16,10 +17,7 @@ from .model import (
     ENUMS,
     REQUIRED_COLUMNS,
     UNKNOWN,
-    DateFormatError,
-    DateInterval,
     normalize_name,
-    parse_date,
 )
 from .readers.base import HEADER_SEARCH_ROWS, RawTable, column_letter
 from .vocabulary import (
@@ -29,7 +27,6 @@ from .vocabulary import (
     HeaderMatch,
     canonical_value,
     fold,
-    is_not_known,
     match_header,
     suggest_column,
 )
@@ -294,18 +291,10 @@ def _enum_lookup(
     return canonical, problems, other
 
 
-def read_date(text: str) -> tuple[DateInterval, str]:
-    """A date cell's interval and its text in section 1's forms (as typed when it is one).
+def build_table(raw_tables: list[RawTable], day_order: DayOrder = None) -> Table:
+    """Validate and combine tables; invalid rows become data, never exceptions.
 
-    Raises DateFormatError. The free forms people write (SPEC 7) are read here too: when
-    the text returned differs from the one given, the reports write it and the JSON keeps
-    the given one in the incident's `as_given`.
-    """
-    return parse_date(text), text
-
-
-def build_table(raw_tables: list[RawTable]) -> Table:
-    """Validate and combine tables; invalid rows become data, never exceptions."""
+    `day_order` says how to read a date such as 05/06/2021 (dates.read_date)."""
     frames = []
     columns: dict[str, None] = {}
     beyond_all: dict[int, list[tuple[int, str]]] = {}  # row -> non-blank cells beyond the header
@@ -409,25 +398,22 @@ def build_table(raw_tables: list[RawTable]) -> Table:
     ends = starts.copy()
     problems: dict[int, str] = {}
     written: list[str] = list(date_texts)  # the date as the reports write it
-    date_other: set[str] = set()
+    date_other: set[str] = set()  # distinct texts read from another form than section 1's
     for u, text in enumerate(date_texts):
         stripped = text.strip()
         if not stripped:
             continue
         wanted = date_map.get(fold(stripped), stripped) if date_map else stripped
-        if is_not_known(wanted):
-            written[u] = ""
-            date_other.add(text)
-            continue
         try:
-            interval, canonical = read_date(wanted)
+            read = read_date(wanted, day_order)
         except DateFormatError as exc:
             problems[u] = date_problem(exc)
-        else:
-            starts[u], ends[u] = interval.start, interval.end
-            if canonical != stripped:
-                written[u] = canonical
-                date_other.add(text)
+            continue
+        if read.other_form or wanted != stripped:
+            written[u] = read.text
+            date_other.add(text)
+        if read.interval is not None:
+            starts[u], ends[u] = read.interval.start, read.interval.end
     date_codes = np.asarray(date_codes, dtype=np.int64)
     if problems:
         bad_code = np.zeros(len(date_texts), dtype=bool)
@@ -436,7 +422,7 @@ def build_table(raw_tables: list[RawTable]) -> Table:
         messages = np.array([problems.get(u, "") for u in range(len(date_texts))], dtype=object)
         flag(bad_date, "date", messages[date_codes])
     date_start, date_end = starts[date_codes], ends[date_codes]
-    if date_other:
+    if date_other and n:
         remember("date", date_codes, date_texts, date_other)
         data["date"] = np.array(written, dtype=object)[date_codes]
 

@@ -104,14 +104,15 @@ def blamed(node, row, negated=False, counter=None) -> list[tuple[int, str, Leaf,
     return out
 
 
-def decide(mandate, row: dict[str, str], gap_label) -> tuple[str, list[str], list[str]]:
-    """(status, covered_by, gaps) of one row."""
+def decide_all(mandate, row: dict[str, str], gap_label):
+    """(status, covered_by, gaps, unknown) of one row: gaps from the nearest examined clause's
+    failed leaves only, unknown the fields of its unknown leaves."""
     values_ = [node_value(c.when, row) for c in mandate.clauses]
     examined = [(c, v) for c, v in zip(mandate.clauses, values_, strict=True) if c.examined]
     context = [(c, v) for c, v in zip(mandate.clauses, values_, strict=True) if not c.examined]
     covered = [c.id for c, v in zip(mandate.clauses, values_, strict=True) if v == T]
     if any(v == T for _, v in examined):
-        return "in_scope", covered, []
+        return "in_scope", covered, [], []
     if any(v == U for _, v in examined):
         status = "indeterminate"
     elif any(v == T for _, v in context):
@@ -125,14 +126,23 @@ def decide(mandate, row: dict[str, str], gap_label) -> tuple[str, list[str], lis
         unknowns = [x for x in leaves if x[1] == U]
         key = (len(fails), len(unknowns), position)
         if best is None or key < best[0]:
-            best = (key, fails or unknowns)
+            best = (key, fails, unknowns)
     gaps: list[str] = []
+    unknown: list[str] = []
     if best is not None:
         for _, _, leaf, neg in best[1]:
             label = gap_label(leaf, neg)
             if label not in gaps:
                 gaps.append(label)
-    return status, covered, gaps
+        for _, _, leaf, _neg in best[2]:
+            if leaf.field not in unknown:
+                unknown.append(leaf.field)
+    return status, covered, gaps, unknown
+
+
+def decide(mandate, row: dict[str, str], gap_label) -> tuple[str, list[str], list[str]]:
+    """(status, covered_by, gaps) of one row."""
+    return decide_all(mandate, row, gap_label)[:3]
 
 
 def reasons(mandate, row: dict[str, str], status: str, reason_text) -> list[str]:

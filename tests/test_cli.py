@@ -9,6 +9,8 @@ from scope_gap.cli import main
 
 from .conftest import SIMPLE_MANDATE
 
+ONE_ROW = ["X1", "a federal incident", "2019-05", "federal", "general_election"]
+
 
 def test_version(cli):
     result = cli("--version", catch=False)
@@ -65,7 +67,7 @@ def test_cli_json_equals_the_library(cli, tmp_path, make_csv, make_mandate):
 
 
 def test_invalid_rows_are_a_result_not_an_error(cli, tmp_path, make_csv, make_mandate):
-    incidents = make_csv([["", "t", "", "", ""]])
+    incidents = make_csv([["", "t", "", "", ""], ONE_ROW])
     result = cli(
         "analyze", str(incidents), "-m", str(make_mandate()), "-o", str(tmp_path), "-f", "csv"
     )
@@ -113,7 +115,7 @@ def test_bad_rules_exit_1_with_every_error(cli, tmp_path, make_csv, make_mandate
             "within: P", "within: R"
         )
     )
-    result = cli("analyze", str(make_csv([])), "-m", str(mandate), "-o", str(tmp_path / "o"))
+    result = cli("analyze", str(make_csv([ONE_ROW])), "-m", str(mandate), "-o", str(tmp_path / "o"))
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 2
@@ -238,7 +240,7 @@ def test_output_directory_is_created(cli, tmp_path, make_csv, make_mandate):
     out = tmp_path / "a" / "b"
     cli(
         "analyze",
-        str(make_csv([])),
+        str(make_csv([ONE_ROW])),
         "-m",
         str(make_mandate()),
         "-o",
@@ -255,7 +257,7 @@ def test_output_directory_that_is_a_file_is_a_usage_error(cli, tmp_path, make_cs
     blocker = tmp_path / "out"
     blocker.write_text("not a folder", encoding="utf-8")
     result = cli(
-        "analyze", str(make_csv([])), "-m", str(make_mandate()), "-o", str(blocker), "-f", "json"
+        "analyze", str(make_csv([ONE_ROW])), "-m", str(make_mandate()), "-o", str(blocker), "-f", "json"
     )
     assert result.exit_code == 2
     assert "is a file" in result.output
@@ -266,7 +268,7 @@ def test_output_directory_that_cannot_be_made_is_a_clear_error(tmp_path, make_cs
 
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
-    analysis = scope_gap.analyze(make_csv([]), make_mandate())
+    analysis = scope_gap.analyze(make_csv([ONE_ROW]), make_mandate())
     with pytest.raises(OutputError, match="cannot write reports there"):
         write_reports(analysis, blocker / "sub", ["json"])
 
@@ -283,7 +285,7 @@ def test_reports_record_the_command_line_as_typed(tmp_path, make_csv, make_manda
         seen["command"] = result.command
         return original(result, *args, **kwargs)
 
-    incidents, mandate = make_csv([]), make_mandate()
+    incidents, mandate = make_csv([ONE_ROW]), make_mandate()
     args = ["analyze", str(incidents), "-m", str(mandate), "-o", str(tmp_path), "-f", "json"]
     reports.write_reports = spy
     try:
@@ -345,7 +347,7 @@ def test_the_library_reports_each_stage(make_csv, make_mandate):
 def test_quiet_is_accepted(cli, tmp_path, make_csv, make_mandate):
     result = cli(
         "analyze",
-        str(make_csv([])),
+        str(make_csv([ONE_ROW])),
         "-m",
         str(make_mandate()),
         "-o",

@@ -159,7 +159,7 @@ def test_in_scope_wins_over_an_unknown_examined_clause():
 
 def test_indeterminate_wins_over_context_only():
     result = statuses({"date": "2019", "level": "federal", "event_type": "general_election"})
-    assert result == [("indeterminate", ["C"], ["Outside the elections"])]
+    assert result == [("indeterminate", ["C"], [])]
 
 
 def test_context_only_when_only_a_context_clause_is_true():
@@ -198,9 +198,33 @@ def test_nearest_clause_ties_go_to_the_first_clause():
     assert result == [("context_only", ["C"], ["Not a general election"])]
 
 
-def test_nearest_clause_uses_unknown_leaves_when_none_failed():
-    result = statuses({"date": "", "level": "federal", "event_type": "general_election"})
-    assert result == [("indeterminate", ["C"], ["Outside the elections"])]
+def test_a_value_not_known_is_never_a_gap_but_is_named_as_unknown():
+    frame = pd.DataFrame(
+        [{"id": "X", "title": "", "date": "", "level": "federal", "event_type": "general_election"}]
+    )
+    [record] = scope_gap.analyze(frame, mandate_of(STATUS_MANDATE)).incidents
+    assert (record["status"], record["gaps"], record["unknown"]) == ("indeterminate", [], ["date"])
+
+
+def test_unknown_lists_the_nearest_clauses_unknown_fields_in_leaf_order():
+    # A (nearest: nothing failed) is unknown on level and date; B would fail on its date
+    frame = pd.DataFrame(
+        [{"id": "X", "title": "", "date": "2019", "level": "", "event_type": "general_election"}]
+    )
+    result = scope_gap.analyze(frame, mandate_of(STATUS_MANDATE))
+    [record] = result.incidents
+    assert (record["gaps"], record["unknown"]) == ([], ["level", "date"])
+    assert result.summary["by_unknown"] == {"level": 1, "date": 1}
+    assert result.summary["by_gap"] == {}
+
+
+def test_a_failed_leaf_is_a_gap_and_an_unknown_one_beside_it_is_not():
+    frame = pd.DataFrame(
+        [{"id": "X", "title": "", "date": "2019", "level": "municipal", "event_type": ""}]
+    )
+    [record] = scope_gap.analyze(frame, mandate_of(STATUS_MANDATE)).incidents
+    assert record["gaps"] == ["Not federal"]
+    assert record["unknown"] == ["event_type", "date"]
 
 
 def test_reasons_quote_the_failing_value_and_what_is_required():

@@ -11,7 +11,7 @@ import scope_gap
 from scope_gap.engine import gap_label
 from scope_gap.rules import parse_mandate_text
 
-from .reference import decide, node_value
+from .reference import decide_all, node_value
 
 LEVELS = ["federal", "provincial", "municipal", "other", "unknown", ""]
 EVENTS = ["general_election", "leadership_race", "nomination_contest", "unknown", ""]
@@ -129,12 +129,9 @@ def test_vectorized_engine_matches_reference(spec, table_rows):
     frame = pd.DataFrame([dict(id=f"R{i}", **row) for i, row in enumerate(table_rows)])
     result = scope_gap.analyze(frame, mandate)
     for row, record in zip(frame.to_dict(orient="records"), result.incidents, strict=True):
-        status, covered, gaps = decide(mandate, row, gap_label)
-        assert (record["status"], record["covered_by"], record["gaps"]) == (
-            status,
-            covered,
-            gaps,
-        ), row
+        expected = decide_all(mandate, row, gap_label)
+        got = (record["status"], record["covered_by"], record["gaps"], record["unknown"])
+        assert got == expected, row
     # every clause value, not only the statuses
     for k, outcome in enumerate(result.evaluation.clauses):
         expected = [node_value(outcome.clause.when, row) for row in frame.to_dict(orient="records")]

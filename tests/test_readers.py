@@ -137,7 +137,9 @@ def test_xlsx_numbers_outside_years_are_invalid_dates(tmp_path, make_mandate):
     path = _workbook(tmp_path / "in.xlsx", [["X-1", "t", 123, "federal", "general_election"]])
     result = scope_gap.analyze(path, make_mandate())
     assert result.invalid[0].error_texts() == [
-        "date: '123' is not a date (expected YYYY, YYYY-MM, YYYY-MM-DD or an interval START/END of those)"
+        "date: '123' is not a date (expected YYYY, YYYY-MM, YYYY-MM-DD, an interval START/END "
+        "of those, or a date written out such as June 2022, Oct. 21, 2019, 21 octobre 2019 or "
+        "2019 to 2021)"
     ]
 
 

@@ -31,11 +31,13 @@ def test_json_report_has_exactly_the_contract_shape(tmp_path, make_csv, make_man
         "tool",
         "mandate",
         "inputs",
+        "warnings",
         "summary",
         "incidents",
         "invalid",
     ]
-    assert report["schema_version"] == 1
+    assert report["schema_version"] == 2
+    assert report["warnings"] == []
     assert report["tool"] == {"name": "scope-gap", "version": scope_gap.__version__}
     assert report["mandate"] == {
         "id": "test-mandate",
@@ -60,7 +62,9 @@ def test_json_report_has_exactly_the_contract_shape(tmp_path, make_csv, make_man
         "indeterminate",
         "invalid",
         "by_gap",
+        "by_unknown",
         "by_level",
+        "finding",
     ]
     assert (summary["total"], summary["in_scope"], summary["context_only"], summary["invalid"]) == (
         3,
@@ -74,11 +78,15 @@ def test_json_report_has_exactly_the_contract_shape(tmp_path, make_csv, make_man
         "status",
         "covered_by",
         "gaps",
+        "unknown",
         "reasons",
         "as_given",
         "origin",
         "fields",
     ]
+    assert summary["finding"] == (
+        "Of 2 incidents, 1 is within the mandate, 1 only as background; 1 row could not be read."
+    )
     assert incident["origin"] == {"path": str(incidents), "sheet": None, "row": 2}
     assert incident["fields"] == {
         "id": "X",

@@ -1,6 +1,7 @@
 import pytest
 
 import scope_gap
+from scope_gap.dates import WRITTEN_FORMS
 from scope_gap.errors import BadTableError, StrictError
 
 
@@ -56,7 +57,7 @@ def test_an_invalid_row_does_not_claim_its_id(make_csv, make_mandate):
         (
             2,
             [
-                "date: 'never' is not a date (expected YYYY, YYYY-MM, YYYY-MM-DD or an interval START/END of those)"
+                f"date: 'never' is not a date ({WRITTEN_FORMS})"
             ],
         )
     ]

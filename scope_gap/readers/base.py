@@ -6,9 +6,10 @@ import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import NoReturn
+from typing import NoReturn, TypedDict
 
-from ..errors import BadTableError, Location
+from ..dates import DayOrder
+from ..errors import BadTableError, Location, ScopeGapError
 from ..i18n import _, format_number, ngettext
 from ..vocabulary import ColumnMap, names_columns
 
@@ -36,18 +37,67 @@ class RawTable:
     column_map: ColumnMap | None = None
 
 
+class Reading(TypedDict, total=False):
+    """The reader options as the library's keyword arguments (each defaults as in ReadOptions):
+    `scope_gap.analyze(..., **reading)`, and validate, compare and amend."""
+
+    encoding: str | None
+    sheet: str | None
+    day_first: bool
+    month_first: bool
+    header_row: int | None
+    columns: str | os.PathLike[str] | ColumnMap | None
+
+
 @dataclass(frozen=True)
 class ReadOptions:
     """How to read the input tables, as the reader options of every command give it.
 
-    `header_row`: the header's row number (as origins count rows, blank rows included);
-    None finds it. `columns`: a `--columns FILE.yaml` already loaded.
+    `encoding`: of CSV input (default: detect); `sheet`: of .xlsx input (default: the first
+    visible); `day_first` / `month_first`: read every date such as 05/06/2021 that way
+    (default: only when one reading is a real date); `header_row`: the header's row number
+    as origins count rows, blank rows included (default: found, SPEC 7); `columns`: a
+    `--columns FILE.yaml` (a path, read by `of`, or a ColumnMap). A new option is added
+    here, to `Reading`, to `cli.READER_OPTIONS` and to the page's form fields.
     """
 
     encoding: str | None = None
     sheet: str | None = None
+    day_first: bool = False
+    month_first: bool = False
     header_row: int | None = None
     columns: ColumnMap | None = None
+
+    def __post_init__(self) -> None:
+        if self.day_first and self.month_first:
+            raise ScopeGapError(_("--day-first and --month-first cannot both be given"))
+        if self.header_row is not None and (
+            isinstance(self.header_row, bool) or int(self.header_row) < 1
+        ):
+            raise ScopeGapError(
+                _("the header row must be a row number (1 or more), not {row}").format(
+                    row=self.header_row
+                )
+            )
+
+    @classmethod
+    def of(cls, reading: Reading | None = None) -> ReadOptions:
+        """The options from the library's keyword arguments; a `columns` path is read here."""
+        given = dict(reading or {})
+        columns = given.get("columns")
+        if columns is not None and not isinstance(columns, ColumnMap):
+            from .columnmap import load_column_map
+
+            given["columns"] = load_column_map(columns)
+        return cls(**given)
+
+    @property
+    def day_order(self) -> DayOrder:
+        if self.day_first:
+            return "day_first"
+        if self.month_first:
+            return "month_first"
+        return None
 
 
 def sha256_of(data: bytes) -> str:

@@ -61,7 +61,7 @@ def _texts(column: pd.Series) -> list[str]:
 def incident_chunks(analysis: Any) -> Iterator[bytes]:
     """The `incidents` array's items, each preceded by `,`, in chunks of rows.
 
-    Rows that share status, covered_by, gaps and reasons (the evaluation's groups) share
+    Rows that share status, covered_by, gaps, unknown and reasons (the evaluation's groups) share
     one encoding of them; every column is encoded with one orjson call per chunk; the
     pieces of a chunk are interleaved by slice assignment and joined once."""
     table, evaluation = analysis.table, analysis.evaluation
@@ -89,6 +89,8 @@ def incident_chunks(analysis: Any) -> Iterator[bytes]:
                 encoded_list(evaluation.covered_by[row]),
                 b',\n      "gaps": ',
                 encoded_list(evaluation.gaps[row]),
+                b',\n      "unknown": ',
+                encoded_list(evaluation.unknown[row]),
                 b',\n      "reasons": ',
                 encoded_list(evaluation.reasons[row]),
                 b',\n      "as_given": ',

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from pathlib import Path
@@ -11,9 +10,6 @@ from typing import Any
 from ..errors import Location, RuleError, RulesError, date_problem, did_you_mean, os_reason
 from ..i18n import DEFAULT_LANGUAGE, _, language
 from ..model import (
-    COLUMNS,
-    ENUMS,
-    UNKNOWN,
     All,
     AnyOf,
     Clause,
@@ -24,11 +20,10 @@ from ..model import (
     Node,
     Not,
     Period,
-    RangeRef,
-    compile_pattern,
     date_value_interval,
     normalize_name,
 )
+from ..operators import FIELDS, OPERATORS, operators_for, plain
 from .yamlload import YList, YMap, load_yaml
 
 MANDATE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -37,22 +32,8 @@ MANDATE_KEYS = ("id", "title", "title_fr", "authority", "url")
 PERIOD_KEYS = ("start", "end", "label", "label_fr")
 CLAUSE_KEYS = ("id", "ref", "text", "text_fr", "coverage", "when")
 COMBINATORS = ("all", "any", "not")
-TEXT_OPERATORS = ("equals", "in", "not_in", "matches", "missing")
-DATE_OPERATORS = ("within", "overlaps", "before", "after", "missing")
-OPERATORS = tuple(dict.fromkeys(TEXT_OPERATORS + DATE_OPERATORS))
 LEAF_EXTRA_KEYS = ("field", "gap", "gap_fr")
 MAX_DEPTH = 64
-
-
-def plain(value: Any) -> Any:
-    """A YAML value without its marks, dates as ISO text."""
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 def _mandate_section() -> str:
@@ -303,7 +284,7 @@ class _Parser:
         ok = True
         for key in spec:
             if key not in OPERATORS and key not in LEAF_EXTRA_KEYS:
-                hint = did_you_mean(str(key), OPERATORS + LEAF_EXTRA_KEYS + COMBINATORS)
+                hint = did_you_mean(str(key), (*OPERATORS, *LEAF_EXTRA_KEYS, *COMBINATORS))
                 self.error(
                     _("unknown operator '{operator}'{hint}; expected one of: {expected}").format(
                         operator=key, hint=hint, expected=", ".join(OPERATORS)
@@ -317,11 +298,11 @@ class _Parser:
         raw_field = spec["field"]
         field_at = spec.value_marks["field"]
         field = normalize_name(str(raw_field))
-        if field not in COLUMNS:
-            hint = did_you_mean(str(raw_field), COLUMNS)
+        if field not in FIELDS:
+            hint = did_you_mean(str(raw_field), FIELDS)
             self.error(
                 _("unknown field '{field}'{hint}; expected one of: {expected}").format(
-                    field=raw_field, hint=hint, expected=", ".join(COLUMNS)
+                    field=raw_field, hint=hint, expected=", ".join(FIELDS)
                 ),
                 field_at,
             )
@@ -333,7 +314,7 @@ class _Parser:
                         "the condition on '{field}' has no operator; expected one of: {expected}"
                     ).format(
                         field=field,
-                        expected=", ".join(DATE_OPERATORS if field == "date" else TEXT_OPERATORS),
+                        expected=", ".join(operators_for(field)),
                     ),
                     spec.mark,
                 )
@@ -350,7 +331,7 @@ class _Parser:
         if not ok:
             return None
         op = ops[0]
-        allowed = DATE_OPERATORS if field == "date" else TEXT_OPERATORS
+        allowed = operators_for(field)
         if op not in allowed:
             self.error(
                 _(
@@ -359,7 +340,7 @@ class _Parser:
                 spec.key_marks[op],
             )
             return None
-        value = self.parse_value(field, op, spec[op], spec.value_marks[op])
+        value = OPERATORS[op].parse(self, field, spec[op], spec.value_marks[op])
         if value is None:
             return None
         gap = self.text(spec, "gap", _("a condition"))
@@ -375,195 +356,9 @@ class _Parser:
             source=plain(spec[op]),
         )
 
-    def parse_value(self, field: str, op: str, value: Any, at: Location) -> Any:
-        if op == "missing":
-            if not isinstance(value, bool):
-                self.error(
-                    _("'missing' takes true or false, not {value}").format(
-                        value=repr(plain(value))
-                    ),
-                    at,
-                )
-                return None
-            return value
-        if op in ("equals", "matches"):
-            if isinstance(value, (dict, list)) or value is None:
-                self.error(_("'{operator}' takes one value").format(operator=op), at)
-                return None
-            if op == "matches":
-                return self.parse_pattern(str(value), at)
-            return self.enum_value(field, value, at)
-        if op in ("in", "not_in"):
-            items = value if isinstance(value, YList) else None
-            if items is None or not items:
-                self.error(
-                    _("'{operator}' takes a non-empty list of values, like [a, b]").format(
-                        operator=op
-                    ),
-                    at,
-                )
-                return None
-            out = []
-            for item, item_at in zip(items, items.item_marks, strict=True):
-                if isinstance(item, (dict, list)) or item is None:
-                    self.error(
-                        _("'{operator}' values must be plain values").format(operator=op), item_at
-                    )
-                    return None
-                one = self.enum_value(field, item, item_at)
-                if one is None:
-                    return None
-                out.append(one)
-            return tuple(dict.fromkeys(out))
-        return self.parse_ranges(op, value, at)
-
-    def enum_value(self, field: str, value: Any, at: Location) -> str | None:
-        text = str(plain(value)).strip()
-        key = normalize_name(text)
-        # SPEC: a rule may not name `unknown` as a value (on any field); it uses `missing`
-        if key == UNKNOWN:
-            self.error(
-                _(
-                    "a rule may not name '{value}' as a value of {field}; use "
-                    "{{field: {field}, missing: true}} for a value that is not known"
-                ).format(value=text, field=field),
-                at,
-            )
-            return None
-        if field not in ENUMS:
-            return text
-        allowed = [v for v in ENUMS[field] if v != UNKNOWN]
-        if key not in allowed:
-            self.error(
-                _("'{value}' is not a value of {field}{hint}; expected one of: {expected}").format(
-                    value=text,
-                    field=field,
-                    hint=did_you_mean(key, allowed),
-                    expected=", ".join(allowed),
-                ),
-                at,
-            )
-            return None
-        return key
-
-    def parse_pattern(self, pattern: str, at: Location) -> str | None:
-        try:
-            compile_pattern(pattern)
-        except ValueError as exc:
-            self.error(
-                _("'matches' pattern '{pattern}' cannot be used: {reason}").format(
-                    pattern=pattern, reason=exc
-                ),
-                at,
-            )
-            return None
-        return pattern
-
-    def parse_ranges(self, op: str, value: Any, at: Location) -> tuple[RangeRef, ...] | None:
-        single_date_ok = op in ("before", "after")
-        expected = (
-            _(
-                "a period name, a list of period names and [start, end] pairs, "
-                "or one [start, end] pair, or one date"
-            )
-            if single_date_ok
-            else _(
-                "a period name, a list of period names and [start, end] pairs, "
-                "or one [start, end] pair"
-            )
-        )
-        if isinstance(value, str) and value in self.periods:
-            return (self.period_ref(value),)
-        if isinstance(value, str) and not single_date_ok:
-            self.unknown_period(value, at)
-            return None
-        if isinstance(value, (str, dt.date, int)) and not isinstance(value, bool):
-            if not single_date_ok:
-                self.error(
-                    _("'{operator}' takes {expected}").format(operator=op, expected=expected), at
-                )
-                return None
-            try:
-                interval = date_value_interval(value)
-            except DateFormatError:
-                if isinstance(value, str):
-                    self.unknown_period(value, at)
-                    return None
-                self.error(
-                    _("'{operator}' takes {expected}").format(operator=op, expected=expected), at
-                )
-                return None
-            return (RangeRef(interval.start, interval.end, source=plain(value)),)
-        if not isinstance(value, YList) or not value:
-            self.error(
-                _("'{operator}' takes {expected}").format(operator=op, expected=expected), at
-            )
-            return None
-        if len(value) == 2 and all(self.is_date_like(v) for v in value):
-            pair = self.pair(value, at)
-            return (pair,) if pair else None
-        out: list[RangeRef] = []
-        for item, item_at in zip(value, value.item_marks, strict=True):
-            if isinstance(item, str) and item in self.periods:
-                out.append(self.period_ref(item))
-            elif isinstance(item, YList):
-                pair = self.pair(item, item_at)
-                if pair is None:
-                    return None
-                out.append(pair)
-            elif isinstance(item, str):
-                self.unknown_period(item, item_at)
-                return None
-            else:
-                self.error(
-                    _("{value} is neither a period name nor a [start, end] pair").format(
-                        value=repr(plain(item))
-                    ),
-                    item_at,
-                )
-                return None
-        return tuple(out)
-
-    def is_date_like(self, value: Any) -> bool:
-        if isinstance(value, dt.date):
-            return True
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
-            if isinstance(value, str) and value in self.periods:
-                return False
-            try:
-                date_value_interval(value)
-            except DateFormatError:
-                return False
-            return True
-        return False
-
-    def pair(self, items: YList, at: Location) -> RangeRef | None:
-        if len(items) != 2:
-            self.error(
-                _("a range must be a [start, end] pair, not {count} values").format(
-                    count=len(items)
-                ),
-                at,
-            )
-            return None
-        try:
-            start = date_value_interval(items[0]).start
-            end = date_value_interval(items[1]).end
-        except DateFormatError as exc:
-            self.error(
-                _("a range's dates must be dates: {problem}").format(problem=date_problem(exc)), at
-            )
-            return None
-        if end < start:
-            self.error(
-                _("the range {range} ends before it starts").format(range=plain(list(items))), at
-            )
-            return None
-        return RangeRef(start, end, source=plain(list(items)))
-
-    def period_ref(self, name: str) -> RangeRef:
-        period = self.periods[name]
-        return RangeRef(period.start, period.end, name=name, source=name)
+    def item_marks(self, items: list[Any], at: Location) -> list[Location]:
+        marks = getattr(items, "item_marks", None)
+        return list(marks) if marks is not None else [at] * len(items)
 
     def unknown_period(self, name: str, at: Location) -> None:
         if name in self.broken_periods:

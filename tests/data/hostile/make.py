@@ -414,7 +414,13 @@ CASES: list[Case] = [
         0,
         rows=1,
     ),
-    Case("header-only.csv", lambda: csv_bytes(HEADER), "an empty report (0 rows)", 0, rows=0),
+    Case(
+        "header-only.csv",
+        lambda: csv_bytes(HEADER),
+        "nothing to report: exit 1 pointing to validate, no report",
+        1,
+        "nothing to report: no incident row was read; 'scope-gap validate",
+    ),
     Case(
         "empty.csv", lambda: b"", "error: no header row", 1, "has no header row (the file is empty)"
     ),
