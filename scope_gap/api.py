@@ -17,7 +17,7 @@ from .engine import evaluate
 from .errors import ScopeGapError, StrictError, did_you_mean
 from .i18n import _, format_number, ngettext
 from .model import Mandate
-from .readers import RawTable, read_table
+from .readers import RawTable, Upload, read_table
 from .readers.base import Reading, ReadOptions
 from .readers.xlsx import cell_text
 from .rules import load_mandate_file
@@ -27,7 +27,9 @@ from .vocabulary import match_header
 #: called with a stage's description and the number of rows read so far
 Progress: TypeAlias = Callable[[str, int], None]
 
-Inputs: TypeAlias = str | Path | pd.DataFrame | Sequence[str | Path | pd.DataFrame] | None
+Inputs: TypeAlias = (
+    str | Path | Upload | pd.DataFrame | Sequence[str | Path | Upload | pd.DataFrame] | None
+)
 
 
 class MandateNotFoundError(ScopeGapError):
@@ -86,7 +88,9 @@ def read_inputs(inputs: Inputs, options: ReadOptions | None = None) -> list[RawT
         table = read_table(default_data(), encoding=options.encoding)
         table.path = DEFAULT_DATA_NAME
         return [table]
-    items: Iterable[Any] = [inputs] if isinstance(inputs, (str, Path, pd.DataFrame)) else inputs
+    items: Iterable[Any] = (
+        [inputs] if isinstance(inputs, (str, Path, Upload, pd.DataFrame)) else inputs
+    )
     tables = []
     for n, item in enumerate(items, start=1):
         if isinstance(item, pd.DataFrame):

@@ -795,6 +795,47 @@ def template(path: str, lang: str | None) -> None:
     click.echo(_("wrote {path}").format(path=target))
 
 
+@main.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    metavar="ADDRESS",
+    help="Address to listen on; any but loopback makes the page reachable from the network.",
+)
+@click.option(
+    "--port",
+    default=8765,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on; 0 takes a free one.",
+)
+@click.option("--no-browser", is_flag=True, help="Do not open the page in the default browser.")
+def serve(host: str, port: int, no_browser: bool) -> None:
+    """Start the local page: choose spreadsheets and a mandate, read and download the reports.
+
+    Prints the page's address and opens it in the default browser. Nothing leaves
+    this machine: uploads stay in a private folder, deleted on exit. Ctrl-C stops it.
+
+    \b
+    Example:
+      scope-gap serve
+      scope-gap serve --port 0 --no-browser
+    """
+    from .errors import os_reason
+    from .server import serve as run_server
+
+    with use_language(None):
+        try:
+            run_server(host, port, not no_browser, echo=click.echo)
+        except OSError as exc:
+            raise _Failure(
+                _("cannot listen on {host} port {port}: {reason}").format(
+                    host=host, port=port, reason=os_reason(exc)
+                )
+            ) from None
+
+
 def run() -> None:
     """Entry point that never shows a traceback for an unexpected error unless asked to."""
     try:

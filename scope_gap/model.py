@@ -46,6 +46,8 @@ class Evidence(str, Enum):
     ALLEGATION = "allegation"
     OFFICIAL_FINDING = "official_finding"
     ADJUDICATED = "adjudicated"
+    #: reported by the press, no primary document or finding cited (SPEC section 1)
+    PRESS = "press"
     UNKNOWN = "unknown"
 
 

@@ -155,17 +155,24 @@ def test_statuses_land_on_their_sheets(bundled, book):
         assert got == want
 
 
-def test_gap_list_tells_context_only_from_out_of_scope_by_text_and_fill(book):
+def test_gap_list_tells_context_only_from_out_of_scope_by_text_and_fill(tmp_path):
+    book, _ = report(
+        tmp_path,
+        [
+            ["P1", "Provincial race", "2022-06", "provincial", "leadership_race", ""],
+            ["X1", "Foreign election", "2021", "other", "general_election", ""],
+        ],
+    )
     ws = book["Out of scope"]
-    context, out = row_of(ws, "FI-001")["Status"], row_of(ws, "FI-012")["Status"]
+    context, out = row_of(ws, "P1")["Status"], row_of(ws, "X1")["Status"]
     assert (context.value, out.value) == ("context only", "out of scope")
     assert context.fill.fgColor.rgb != out.fill.fgColor.rgb
     assert context.fill.fill_type == out.fill.fill_type == "solid"
 
 
 def test_gap_and_why_columns_say_what_falls_short(bundled, book):
-    record = next(r for r in bundled[0].incidents if r["id"] == "FI-012")
-    row = row_of(book["Out of scope"], "FI-012")
+    record = next(r for r in bundled[0].incidents if r["id"] == "FI-001")
+    row = row_of(book["Out of scope"], "FI-001")
     assert row["Gap"].value == "; ".join(record["gaps"])
     assert row["Why"].value == "\n".join(record["reasons"])
 

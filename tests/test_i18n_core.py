@@ -20,6 +20,8 @@ from scope_gap.reports.explain import explain_incident
 
 CORE_PO = LOCALE_DIR / "fr" / "LC_MESSAGES" / "core.po"
 ROOT = Path(__file__).resolve().parent.parent
+#: the bundled incidents as coded in version 0.1: fixed counts for the tests that pin them
+BUNDLED_0_1 = Path(__file__).resolve().parent / "data" / "bundled-0.1.csv"
 
 
 def _catalogue_fragments() -> list[str]:
@@ -75,7 +77,7 @@ def test_english_is_unchanged():
 
 def test_french_analysis_reasons_gaps_and_sentence():
     with use_language("fr"):
-        result = scope_gap.analyze()
+        result = scope_gap.analyze(BUNDLED_0_1)  # fixed counts: the bundled data grows
         sentence = result.sentence()
         explained = explain_incident(result, "FI-001")
     assert sentence.startswith("Sur 12 incidents, ")
@@ -152,7 +154,7 @@ def test_cli_prints_french_with_scope_gap_lang(args, tmp_path):
 
 
 def test_cli_status_table_in_french(tmp_path):
-    done = _run_cli(["analyze", "-f", "json", "-o", str(tmp_path)], tmp_path)
+    done = _run_cli(["analyze", str(BUNDLED_0_1), "-f", "json", "-o", str(tmp_path)], tmp_path)
     assert "  contexte seulement      7" in done.stdout
     assert done.stdout.startswith("hogue-2023\u00a0: 12 lignes lues\n")
 

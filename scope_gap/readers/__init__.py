@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import BadTableError, Location, did_you_mean, os_reason
@@ -35,6 +35,15 @@ REFUSED: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file read from `file` but known as `name` in messages and reports: an upload to the
+    local page (`scope-gap serve`), held in the server's private folder under a name of its own."""
+
+    name: str
+    file: Path
+
+
 def _read_bytes(source: Path, path: str, limits: Limits) -> bytes:
     """The file's bytes, refused before reading when it is larger than the limit."""
     try:
@@ -50,7 +59,7 @@ def _read_bytes(source: Path, path: str, limits: Limits) -> bytes:
 
 
 def read_table(
-    source: str | Path,
+    source: str | Path | Upload,
     *,
     encoding: str | None = None,
     sheet: str | None = None,
@@ -71,8 +80,12 @@ def read_table(
         options = replace(
             options, encoding=encoding or options.encoding, sheet=sheet or options.sheet
         )
-    path = str(source)
-    if path == "-":
+    if isinstance(source, Upload):
+        path, file = source.name, Path(source.file)
+    else:
+        path = str(source)
+        file = Path(path)
+    if path == "-" and not isinstance(source, Upload):
         data = sys.stdin.buffer.read(limits.file_bytes + 1)
         if len(data) > limits.file_bytes:
             over_limit(
@@ -91,7 +104,7 @@ def read_table(
             ).format(suffix=suffix or _("(none)"), hint=hint),
             Location(path),
         )
-    data = _read_bytes(Path(path), path, limits)
+    data = _read_bytes(file, path, limits)
     return reader(data, path, options, limits)
 
 
@@ -101,6 +114,7 @@ __all__ = [
     "Limits",
     "RawTable",
     "ReadOptions",
+    "Upload",
     "limits_from_env",
     "load_column_map",
     "read_table",
