@@ -13,23 +13,44 @@ candidate leaves up to EXACT_LIMIT of them, greedy (and said to be approximate) 
 
 from __future__ import annotations
 
-import datetime as dt
+import hashlib
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-import yaml
 
 from .analysis import Analysis
-from .engine import FALSE, TRUE, UNKNOWN_TV, condition_text, evaluate, rule_text
+from .engine import evaluate_leaf, kleene
 from .errors import ScopeGapError, did_you_mean
-from .i18n import _, format_number, ngettext, use_language
-from .model import MULTI_VALUED, All, AnyOf, Leaf, Mandate, Node, Not, Status, split_multi
+from .i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    N_,
+    _,
+    format_number,
+    language,
+    ngettext,
+    use_language,
+)
+from .model import All, AnyOf, Leaf, Mandate, Node, Not, Status, leaves
+from .operators import (
+    FALSE,
+    OPERATORS,
+    TRUE,
+    UNKNOWN_TV,
+    Need,
+    Relaxation,
+    condition_text,
+    rule_text,
+)
 from .rules import parse_mandate_text
+from .rules.rewrite import LeafEdit, rewrite
+from .validate import MISSING_DAY
 
-RELAXABLE = ("equals", "in", "not_in", "within", "overlaps", "before", "after")
 EXACT_LIMIT = 16
+#: leaves of one clause relaxed together at most, when looking for what would make it true
+FIX_SET_LIMIT = 6
 COVERABLE_STATUSES = ("context_only", "out_of_scope", "indeterminate")
 
 LeafKey = tuple[int, int]  # (clause index, leaf index in pre-order)
@@ -66,8 +87,8 @@ class AmendResult:
     """The amendments, the amended mandate and what stays uncovered."""
 
     analysis: Analysis
-    amended: Mandate
-    amended_yaml: str
+    amended: Mandate  # the original mandate when nothing changes
+    amended_yaml: str | None  # None when nothing changes: no amended mandate is written
     chosen: list[str]
     amendments: list[Amendment]
     uncovered: list[dict[str, str]]
@@ -116,6 +137,7 @@ class AmendResult:
             lines.append(
                 _("No change to the rules is needed or possible for the chosen incidents.")
             )
+            lines.append(_("no amended mandate is written (an earlier one is left as it was)"))
         shown = self.uncovered if uncovered_limit is None else self.uncovered[:uncovered_limit]
         for item in shown:
             lines.append(_("cannot cover {id}: {why}").format(id=item["id"], why=item["why"]))
@@ -129,124 +151,154 @@ class AmendResult:
         return lines
 
 
-# --- small helpers ---------------------------------------------------------------------------
+# --- editing the mandate object ----------------------------------------------------------------
 
 
-def _iso(day: int) -> str:
-    return dt.date.fromordinal(day).isoformat()
-
-
-def _tree_value(node: Node, value_of: dict[int, int], counter: list[int]) -> int:
-    """Kleene value of a tree for one incident, leaves looked up in pre-order."""
-    match node:
-        case Leaf():
-            index = counter[0]
-            counter[0] += 1
-            return value_of[index]
-        case All(parts):
-            return min([_tree_value(p, value_of, counter) for p in parts])
-        case AnyOf(parts):
-            return max([_tree_value(p, value_of, counter) for p in parts])
-        case Not(part):
-            return int(TRUE) - _tree_value(part, value_of, counter)
-        case _:
-            raise TypeError(f"not a condition node: {node!r}")
-
-
-def _leaf_dicts(node: Node) -> list[dict[str, Any]]:
-    return [leaf.to_dict() for leaf, _ in _leaves(node)]
-
-
-def _leaves(node: Node) -> list[tuple[Leaf, bool]]:
-    from .model import leaves
-
-    return leaves(node)
-
-
-def _replace_leaves(
-    tree: dict[str, Any], replacements: dict[int, dict[str, Any]]
-) -> dict[str, Any]:
-    """A `when` dict with leaves (by pre-order index) replaced."""
+def replace_leaf(node: Node, index: int, new: Leaf) -> Node:
+    """`node` with its `index`-th leaf (pre-order) replaced by `new`."""
     counter = [0]
 
-    def walk(node: dict[str, Any]) -> dict[str, Any]:
-        if "all" in node:
-            return {"all": [walk(p) for p in node["all"]]}
-        if "any" in node:
-            return {"any": [walk(p) for p in node["any"]]}
-        if "not" in node:
-            return {"not": walk(node["not"])}
-        index = counter[0]
-        counter[0] += 1
-        return replacements.get(index, node)
+    def walk(n: Node) -> Node:
+        match n:
+            case Leaf():
+                counter[0] += 1
+                return new if counter[0] - 1 == index else n
+            case All(parts):
+                return All(tuple(walk(p) for p in parts))
+            case AnyOf(parts):
+                return AnyOf(tuple(walk(p) for p in parts))
+            case Not(part):
+                return Not(walk(part))
+            case _:
+                raise TypeError(f"not a condition node: {n!r}")
 
-    return walk(tree)
+    return walk(node)
+
+
+def _need(analysis: Analysis, leaf: Leaf, rows: list[int]) -> Need:
+    table = analysis.table
+    if leaf.field == "date":
+        spans = tuple((int(table.date_start[r]), int(table.date_end[r])) for r in rows)
+        return Need(spans=spans, periods=analysis.mandate.periods)
+    column = table.frame[leaf.field].astype(str).tolist()
+    return Need(texts=tuple(column[r] for r in rows), periods=analysis.mandate.periods)
 
 
 # --- the search ------------------------------------------------------------------------------
 
 
 class _Search:
-    def __init__(self, analysis: Analysis, chosen_rows: list[int]):
+    """Leaf values of the original analysis, and what a set of relaxations would decide."""
+
+    def __init__(self, analysis: Analysis):
         self.analysis = analysis
         self.mandate = analysis.mandate
         self.table = analysis.table
-        self.rows = chosen_rows
         self.examined = [i for i, c in enumerate(self.mandate.clauses) if c.examined]
         self.leaf_info: dict[int, list[tuple[Leaf, bool]]] = {
-            c: _leaves(self.mandate.clauses[c].when) for c in self.examined
+            c: leaves(self.mandate.clauses[c].when) for c in range(len(self.mandate.clauses))
         }
-        self.values: dict[int, dict[int, np.ndarray]] = {}
+        self.values: dict[int, list[np.ndarray]] = {}
+        for c, outcome in enumerate(analysis.evaluation.clauses):
+            self.values[c] = [e.values for e in outcome.leaf_nodes()]
+        date_known = self.table.date_start != MISSING_DAY
+        # per leaf, the rows for which relaxing it is allowed (false, or partly inside `within`)
+        self.candidates: dict[LeafKey, np.ndarray] = {}
         for c in self.examined:
-            outcome = analysis.evaluation.clauses[c]
-            self.values[c] = {
-                e.leaf_index: e.values for e in outcome.nodes if e.leaf_index is not None
-            }
+            for k, (leaf, negated) in enumerate(self.leaf_info[c]):
+                op = OPERATORS[leaf.op]
+                if negated or not op.relaxable:
+                    continue
+                value = self.values[c][k]
+                allowed = value == FALSE
+                if op.relaxes_partial:
+                    allowed = allowed | ((value == UNKNOWN_TV) & date_known)
+                if allowed.any():
+                    self.candidates[(c, k)] = allowed
+        self.relaxed: dict[tuple[LeafKey, tuple[int, ...], str], tuple[Relaxation, np.ndarray]] = {}
 
-    def candidate(self, c: int, k: int, row: int) -> bool:
-        leaf, negated = self.leaf_info[c][k]
-        if negated or leaf.op not in RELAXABLE:
-            return False
-        value = self.values[c][k][row]
-        if value == FALSE:
-            return True
-        date_known = self.table.date_start[row] != -1
-        return bool(value == UNKNOWN_TV and leaf.op == "within" and date_known)
-
-    def fix_sets(self, row: int) -> list[tuple[int, frozenset[LeafKey]]]:
-        """Inclusion-minimal sets of leaves whose relaxation makes some examined clause true."""
-        found: list[tuple[int, frozenset[LeafKey]]] = []
+    def fix_sets(self, rows: np.ndarray) -> dict[int, list[tuple[int, frozenset[LeafKey]]]]:
+        """Per chosen row, the inclusion-minimal sets of leaves of one examined clause whose
+        relaxation would make that clause true (vectorised over the rows)."""
+        found: dict[int, list[tuple[int, frozenset[LeafKey]]]] = {int(r): [] for r in rows}
         for c in self.examined:
-            n_leaves = len(self.leaf_info[c])
-            base = {k: int(self.values[c][k][row]) for k in range(n_leaves)}
-            candidates = [k for k in range(n_leaves) if self.candidate(c, k, row)]
-            minimal: list[frozenset[int]] = []
-            for size in range(len(candidates) + 1):
-                for subset in itertools.combinations(candidates, size):
-                    chosen = frozenset(subset)
-                    if any(m <= chosen for m in minimal):
+            keys = [k for k in range(len(self.leaf_info[c])) if (c, k) in self.candidates]
+            keys = [k for k in keys if self.candidates[(c, k)][rows].any()]
+            base = [v[rows] for v in self.values[c]]
+            minimal: list[tuple[frozenset[int], np.ndarray]] = []
+            for size in range(1, min(len(keys), FIX_SET_LIMIT) + 1):
+                for subset in itertools.combinations(keys, size):
+                    applies = np.ones(len(rows), dtype=bool)
+                    for k in subset:
+                        applies &= self.candidates[(c, k)][rows]
+                    for chosen, mask in minimal:
+                        if chosen <= set(subset):
+                            applies &= ~mask
+                    if not applies.any():
                         continue
-                    values = dict(base)
-                    for k in chosen:
-                        values[k] = int(TRUE)
-                    if _tree_value(self.mandate.clauses[c].when, values, [0]) == TRUE:
-                        minimal.append(chosen)
-            found += [(c, frozenset((c, k) for k in m)) for m in minimal]
+                    relaxed = set(subset)
+
+                    def leaf_values(
+                        i: int,
+                        _leaf: Leaf,
+                        relaxed: set[int] = relaxed,
+                        base: list[np.ndarray] = base,
+                    ) -> np.ndarray:
+                        return np.full(len(rows), TRUE, dtype=np.int8) if i in relaxed else base[i]
+
+                    works = applies & (kleene(self.mandate.clauses[c].when, leaf_values) == TRUE)
+                    if works.any():
+                        minimal.append((frozenset(subset), works))
+            for chosen, mask in minimal:
+                for r in rows[mask]:
+                    found[int(r)].append((c, frozenset((c, k) for k in chosen)))
         return found
+
+    def relax(self, key: LeafKey, rows: list[int]) -> tuple[Relaxation, np.ndarray]:
+        """The least relaxation of a leaf for `rows`, and the relaxed leaf's values."""
+        memo = (key, tuple(rows), language())  # the words are in the current language
+        if memo not in self.relaxed:
+            leaf, _negated = self.leaf_info[key[0]][key[1]]
+            relaxation = OPERATORS[leaf.op].relax(leaf, _need(self.analysis, leaf, rows))
+            self.relaxed[memo] = (relaxation, evaluate_leaf(relaxation.leaf, self.table))
+        return self.relaxed[memo]
+
+    def clause_values(self, uses: dict[LeafKey, list[int]]) -> dict[int, np.ndarray]:
+        """The values of the clauses `uses` changes, with their relaxed leaves."""
+        out: dict[int, np.ndarray] = {}
+        for c in sorted({key[0] for key in uses}):
+            changed = {k: self.relax((c, k), rows)[1] for (cc, k), rows in uses.items() if cc == c}
+            original = self.values[c]
+
+            def leaf_values(
+                i: int,
+                _leaf: Leaf,
+                changed: dict[int, np.ndarray] = changed,
+                original: list[np.ndarray] = original,
+            ) -> np.ndarray:
+                return changed.get(i, original[i])
+
+            out[c] = kleene(self.mandate.clauses[c].when, leaf_values)
+        return out
+
+    def in_scope(self, changed: dict[int, np.ndarray]) -> np.ndarray:
+        """Which rows an examined clause would make in scope, with `changed` clause values."""
+        clauses = self.analysis.evaluation.clauses
+        result = np.zeros(len(self.table), dtype=bool)
+        for c in self.examined:
+            result |= changed.get(c, clauses[c].values) == TRUE
+        return result
 
     def why_uncovered(self, row: int) -> str:
         """What stands in the way: unknown values, or conditions no relaxation can change."""
         parts: list[str] = []
-        record = (
-            self.analysis.incidents[self.rows_index[row]] if hasattr(self, "rows_index") else None
-        )
-        del record
         for c in self.examined:
             clause = self.mandate.clauses[c]
             for k, (leaf, negated) in enumerate(self.leaf_info[c]):
                 value = self.values[c][k][row]
                 effective = int(TRUE) - int(value) if negated else int(value)
-                if effective == TRUE or self.candidate(c, k, row):
+                candidate = (c, k) in self.candidates and self.candidates[(c, k)][row]
+                if effective == TRUE or candidate:
                     continue
                 if value == UNKNOWN_TV:
                     text = _("{field} is not known (clause {clause}: {condition})").format(
@@ -261,135 +313,6 @@ class _Search:
         return "; ".join(parts) or _(
             "no examined clause can be made true by relaxing its conditions"
         )
-
-
-def _values_of(leaf: Leaf, text: str) -> list[str]:
-    if leaf.field in MULTI_VALUED:
-        return split_multi(text)
-    return [text.strip()]
-
-
-def _relax(
-    mandate: Mandate, key: LeafKey, leaf: Leaf, rows: list[int], analysis: Analysis
-) -> tuple[dict[str, Any], dict[str, Any], str]:
-    """The least change of `leaf` that makes it true for every row: (leaf dict, after, words)."""
-    table = analysis.table
-    original = leaf.to_dict()
-    new = dict(original)
-    op = leaf.op
-    if op in ("equals", "in", "not_in"):
-        column = table.frame[leaf.field].astype(str).tolist()
-        old = [leaf.value] if op == "equals" else list(leaf.value)
-        if op == "not_in":
-            drop: list[str] = []
-            for r in rows:
-                drop += [
-                    v
-                    for v in _values_of(leaf, column[r])
-                    if v.casefold() in {o.casefold() for o in old}
-                ]
-            kept = [o for o in old if o.casefold() not in {d.casefold() for d in drop}]
-            if not kept:
-                del new["not_in"]
-                new["missing"] = False
-                words = _("drop the exclusion of {values} from {field} (any known value)").format(
-                    values=", ".join(old), field=leaf.field
-                )
-            else:
-                new["not_in"] = kept
-                words = _("stop excluding {values} from {field}").format(
-                    values=", ".join(o for o in old if o not in kept), field=leaf.field
-                )
-            after = {k: v for k, v in new.items() if k not in ("field", "gap", "gap_fr")}
-            return new, after, words
-        added: list[str] = []
-        for r in rows:
-            values = _values_of(leaf, column[r])
-            if any(v.casefold() in {o.casefold() for o in old + added} for v in values):
-                continue
-            added.append(values[0])
-        new.pop(op, None)
-        items = list(new.items())
-        new = {"field": leaf.field, "in": old + added, **{k: v for k, v in items if k != "field"}}
-        words = _("add {values} to {field}").format(
-            values=_(" and ").join(f"`{a}`" for a in added), field=leaf.field
-        )
-        if op == "equals":
-            words += _(" (equals {value} becomes in)").format(value=old[0])
-        return new, {"in": old + added}, words
-    starts = [int(table.date_start[r]) for r in rows]
-    ends = [int(table.date_end[r]) for r in rows]
-    if op in ("before", "after"):
-        if op == "before":
-            bound = _iso(max(ends) + 1)
-        else:
-            bound = _iso(min(starts) - 1)
-        new[op] = bound
-        words = _("move the {op} bound of date to {bound}").format(op=op, bound=bound)
-        return new, {op: bound}, words
-    # within / overlaps: add the named period that fits best, else the incidents' own intervals
-    source = (
-        leaf.source
-        if isinstance(leaf.source, list) and not _is_pair(leaf.source)
-        else [leaf.source]
-    )
-    existing = list(source)
-    used = {r.name for r in leaf.value if r.name}
-    added_items: list[Any] = []
-    pairs: list[list[int]] = []
-    for s, e in sorted(zip(starts, ends, strict=True)):
-        if _covered(s, e, leaf, added_items, mandate, op):
-            continue
-        period = _best_period(mandate, s, e, op, used)
-        if period is not None:
-            added_items.append(period)
-            used.add(period)
-            continue
-        if pairs and s <= pairs[-1][1] + 1:
-            pairs[-1][1] = max(pairs[-1][1], e)
-        else:
-            pairs.append([s, e])
-    added_items += [[_iso(a), _iso(b)] for a, b in pairs]
-    value = existing + added_items
-    new[op] = value
-    shown = ", ".join(
-        str(i) if isinstance(i, str) else _("{start} to {end}").format(start=i[0], end=i[1])
-        for i in added_items
-    )
-    return new, {op: value}, _("widen date ({op}) to include {values}").format(op=op, values=shown)
-
-
-def _is_pair(value: list[Any]) -> bool:
-    return (
-        len(value) == 2
-        and all(not isinstance(v, list) for v in value)
-        and all(isinstance(v, str) and v[:4].isdigit() for v in value)
-    )
-
-
-def _covered(s: int, e: int, leaf: Leaf, added: list[Any], mandate: Mandate, op: str) -> bool:
-    spans = [(r.start, r.end) for r in leaf.value]
-    for item in added:
-        if isinstance(item, str):
-            p = mandate.periods[item]
-            spans.append((p.start, p.end))
-    if op == "overlaps":
-        return any(a <= e and s <= b for a, b in spans)
-    days = set(range(s, e + 1))
-    for a, b in spans:
-        days -= set(range(max(a, s), min(b, e) + 1))
-    return not days
-
-
-def _best_period(mandate: Mandate, s: int, e: int, op: str, used: set[str]) -> str | None:
-    fits = []
-    for name, p in mandate.periods.items():
-        if name in used:
-            continue
-        ok = (p.start <= s and e <= p.end) if op == "within" else (p.start <= e and s <= p.end)
-        if ok:
-            fits.append((p.end - p.start, name))
-    return min(fits)[1] if fits else None
 
 
 def choose_rows(analysis: Analysis, cover: list[str], cover_status: list[str]) -> list[int]:
@@ -429,21 +352,22 @@ def amend_analysis(
     if not rows:
         raise AmendError(_("no incidents chosen: give --cover ID or --cover-status STATUS"))
     status = analysis.evaluation.status
-    need = [r for r in rows if status[r] != Status.IN_SCOPE.value]
-    search = _Search(analysis, need)
+    need = np.array([r for r in rows if status[r] != Status.IN_SCOPE.value], dtype=np.int64)
+    search = _Search(analysis)
+    ids = [r["id"] for r in analysis.incidents]
     options: dict[int, list[tuple[int, frozenset[LeafKey]]]] = {}
     uncovered = []
-    ids = [r["id"] for r in analysis.incidents]
-    for r in need:
-        fixes = search.fix_sets(r)
+    for r, fixes in search.fix_sets(need).items():
         if fixes:
             options[r] = fixes
         else:
             uncovered.append({"id": ids[r], "why": search.why_uncovered(r)})
     universe = sorted({k for fixes in options.values() for _, s in fixes for k in s})
     exact = len(universe) <= exact_limit
-    best: tuple[tuple[int, int, int], Mandate, str, dict[LeafKey, list[int]]] | None = None
     chosen_set = set(rows)
+    was_in = status == Status.IN_SCOPE.value
+    chosen_mask = np.zeros(len(status), dtype=bool)
+    chosen_mask[rows] = True
 
     def assign(leaf_set: frozenset[LeafKey]) -> dict[LeafKey, list[int]] | None:
         uses: dict[LeafKey, list[int]] = {}
@@ -451,73 +375,109 @@ def amend_analysis(
             fitting = [f for f in fixes if f[1] <= leaf_set]
             if not fitting:
                 return None
-            _size, fix = min(fitting, key=lambda f: (len(f[1]), f[0], sorted(f[1])))
+            _clause, fix = min(fitting, key=lambda f: (len(f[1]), f[0], sorted(f[1])))
             for key in fix:
                 uses.setdefault(key, []).append(r)
         return uses
 
-    def score(uses: dict[LeafKey, list[int]]) -> tuple[tuple[int, int, int], Mandate, str]:
-        amended, text = build_amended(analysis, uses)
-        ev = evaluate(amended, analysis.table)
-        newly = (ev.status == Status.IN_SCOPE.value) & (status != Status.IN_SCOPE.value)
-        others = sum(1 for i in np.flatnonzero(newly) if i not in chosen_set)
-        return (len(uses), others, len({k[0] for k in uses})), amended, text
+    def score(uses: dict[LeafKey, list[int]]) -> tuple[int, int, int]:
+        newly = search.in_scope(search.clause_values(uses)) & ~was_in
+        return len(uses), int((newly & ~chosen_mask).sum()), len({k[0] for k in uses})
 
-    if options:
-        if exact:
-            for size in range(1, len(universe) + 1):
-                for subset in itertools.combinations(universe, size):
-                    uses = assign(frozenset(subset))
-                    if uses is None or len(uses) < size:
-                        continue  # a smaller set would do: found at an earlier size
-                    key, amended, text = score(uses)
-                    if best is None or key < best[0]:
-                        best = (key, amended, text, uses)
-                if best is not None:
-                    break
-        else:
-            leaf_set = frozenset(
-                k for fixes in options.values() for k in min(fixes, key=lambda f: len(f[1]))[1]
-            )
-            for leaf_key in sorted(leaf_set):
-                smaller = leaf_set - {leaf_key}
-                if assign(smaller) is not None:
-                    leaf_set = smaller
-            uses = assign(leaf_set)
-            assert uses is not None
-            key3, amended, text = score(uses)
-            best = (key3, amended, text, uses)
-    if best is None:
-        amended, text = build_amended(analysis, {})
-        return AmendResult(analysis, amended, text, [ids[r] for r in rows], [], uncovered, exact)
-    _cost, amended, text, uses = best
-    amendments = describe(analysis, amended, uses, chosen_set)
-    return AmendResult(
-        analysis, amended, text, [ids[r] for r in rows], amendments, uncovered, exact, uses
-    )
+    best: tuple[tuple[int, int, int], dict[LeafKey, list[int]]] | None = None
+    if options and exact:
+        for size in range(1, len(universe) + 1):
+            for subset in itertools.combinations(universe, size):
+                uses = assign(frozenset(subset))
+                if uses is None or len(uses) < size:
+                    continue  # a smaller set would do: found at an earlier size
+                cost = score(uses)
+                if best is None or cost < best[0]:
+                    best = (cost, uses)
+            if best is not None:
+                break
+    elif options:
+        leaf_set = frozenset(
+            k for fixes in options.values() for k in min(fixes, key=lambda f: len(f[1]))[1]
+        )
+        for leaf_key in sorted(leaf_set):
+            smaller = leaf_set - {leaf_key}
+            if assign(smaller) is not None:
+                leaf_set = smaller
+        greedy = assign(leaf_set)
+        assert greedy is not None
+        best = (score(greedy), greedy)
+    chosen_ids = [ids[r] for r in rows]
+    if best is None:  # nothing to change: no amended mandate is written
+        return AmendResult(analysis, analysis.mandate, None, chosen_ids, [], uncovered, exact)
+    uses = best[1]
+    amended, text = build_amended(analysis, uses, search)
+    amendments = describe(analysis, uses, chosen_set, search)
+    return AmendResult(analysis, amended, text, chosen_ids, amendments, uncovered, exact, uses)
 
 
-def build_amended(analysis: Analysis, uses: dict[LeafKey, list[int]]) -> tuple[Mandate, str]:
-    """The amended mandate and its YAML text, each changed leaf marked by a comment."""
+#: how an amended mandate says it is a proposal (English keys, and French for the `_fr` ones)
+PROPOSAL_TITLE = N_("Proposed amendment to: {title} (not the official mandate)")
+PROPOSAL_AUTHORITY = N_(
+    "Proposal written by scope-gap amend, not an official text; "
+    "the official mandate is: {authority}"
+)
+PROPOSAL_NO_AUTHORITY = N_("Proposal written by scope-gap amend, not an official text")
+
+
+def _proposal_header(mandate: Mandate) -> dict[str, str]:
+    """The header keys an amended mandate gets: its id, and a title and authority that say it
+    is a proposed amendment (in English, and in each other language that has a key)."""
+    header = {"id": f"{mandate.id}-amended"}
+    for lang in LANGUAGES:
+        suffix = "" if lang == DEFAULT_LANGUAGE else f"_{lang}"
+        title = getattr(mandate, f"title{suffix}", None)
+        authority = getattr(mandate, f"authority{suffix}", None)
+        with use_language(lang):
+            if not suffix or title is not None:
+                header[f"title{suffix}"] = _(PROPOSAL_TITLE).format(title=title)
+            if not suffix or authority is not None:  # `authority_xx` only where the file has it
+                header[f"authority{suffix}"] = (
+                    _(PROPOSAL_AUTHORITY).format(authority=authority)
+                    if authority
+                    else _(PROPOSAL_NO_AUTHORITY)
+                )
+    return header
+
+
+def build_amended(
+    analysis: Analysis, uses: dict[LeafKey, list[int]], search: _Search | None = None
+) -> tuple[Mandate, str]:
+    """The amended mandate and its rule file: the original's text with the changed leaves and
+    the header replaced, every comment kept, each changed leaf marked by a comment."""
     mandate = analysis.mandate
-    spec = mandate.to_dict()
-    spec["mandate"]["id"] = f"{mandate.id}-amended"
-    comments: dict[tuple[int, int], str] = {}
-    for ci, clause in enumerate(mandate.clauses):
-        replacements = {}
-        for (c, k), rows in uses.items():
-            if c != ci:
-                continue
-            leaf, _negated = _leaves(clause.when)[k]
-            with use_language("en"):  # the amended rule file's comments are in English
-                new, _after, words = _relax(mandate, (c, k), leaf, rows, analysis)
-            replacements[k] = new
-            ids = [analysis.incidents[r]["id"] for r in rows]
-            comments[(ci, k)] = (
-                f"amended: {words}, to cover {', '.join(ids)} (was: {condition_text(leaf)})"
+    search = search or _Search(analysis)
+    clauses = list(mandate.clauses)
+    edits: list[LeafEdit] = []
+    for (c, k), rows in sorted(uses.items()):
+        leaf, _negated = search.leaf_info[c][k]
+        with use_language(DEFAULT_LANGUAGE):  # the rule file's comments are in English
+            relaxation, _values = search.relax((c, k), rows)
+        clauses[c] = replace(clauses[c], when=replace_leaf(clauses[c].when, k, relaxation.leaf))
+        covered = ", ".join(str(analysis.incidents[r]["id"]) for r in rows)
+        edits.append(
+            LeafEdit(
+                c,
+                k,
+                relaxation.leaf.op,
+                relaxation.leaf.source,
+                f"amended: {relaxation.words}, to cover {covered} (was: {condition_text(leaf)})",
             )
-        spec["clauses"][ci]["when"] = _replace_leaves(spec["clauses"][ci]["when"], replacements)
-    text = dump_mandate(spec, comments, mandate)
+        )
+    header = _proposal_header(mandate)
+    preamble = [
+        f"Proposed amendment written by scope-gap from {mandate.path or mandate.id}"
+        + (f" (sha256 {mandate.sha256})." if mandate.sha256 else "."),
+        "It is not the official mandate. Each changed condition is marked by a comment "
+        "beginning 'amended:'.",
+    ]
+    original = mandate.text if mandate.text is not None else _dump(mandate)
+    text = rewrite(original, edits, header, preamble)
     amended, errors = parse_mandate_text(text, f"{mandate.id}-amended.yaml")
     if errors or amended is None:  # the amendment must itself be a valid mandate
         raise AmendError(
@@ -525,106 +485,46 @@ def build_amended(analysis: Analysis, uses: dict[LeafKey, list[int]]) -> tuple[M
                 errors="; ".join(map(str, errors))
             )
         )
-    import hashlib
-    from dataclasses import replace
-
     return replace(amended, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest()), text
 
 
-def _flow(value: Any) -> str:
-    """One value as YAML on one line (a scalar without the document-end marker)."""
-    text = yaml.safe_dump(
-        value, default_flow_style=True, allow_unicode=True, width=10**9, sort_keys=False
-    )
-    return text.removesuffix("\n...\n").strip()
+def _dump(mandate: Mandate) -> str:
+    """A rule file for a mandate built in code (it has no text of its own to keep)."""
+    from io import StringIO
 
+    from ruamel.yaml import YAML
 
-def dump_mandate(
-    spec: dict[str, Any], comments: dict[tuple[int, int], str], mandate: Mandate
-) -> str:
-    """YAML of a mandate dict: leaves on one line each, comments above the changed ones."""
-    lines = [
-        f"# Amended by scope-gap from {mandate.path or mandate.id} (sha256 {mandate.sha256}).",
-        "# Each changed condition is marked by a comment beginning 'amended:'.",
-        yaml.safe_dump(
-            {"mandate": spec["mandate"]}, allow_unicode=True, sort_keys=False, width=10**9
-        ).rstrip(),
-    ]
-    if spec.get("periods"):
-        lines.append("periods:")
-        for name, period in spec["periods"].items():
-            lines.append(f"  {_flow(name)}: {_flow(period)}")
-    lines.append("clauses:")
-    for ci, clause in enumerate(spec["clauses"]):
-        first = True
-        for key, value in clause.items():
-            if key == "when":
-                continue
-            prefix = "  - " if first else "    "
-            first = False
-            lines.append(f"{prefix}{key}: {_flow(value)}")
-        lines.append("    when:")
-        _emit(clause["when"], 6, False, ci, [0], comments, lines)
-    return "\n".join(lines) + "\n"
-
-
-def _emit(
-    node: dict[str, Any],
-    indent: int,
-    bullet: bool,
-    ci: int,
-    counter: list[int],
-    comments: dict[tuple[int, int], str],
-    lines: list[str],
-) -> None:
-    """One condition node as block YAML, leaves as one-line flow mappings."""
-    pad = " " * indent
-    lead = "- " if bullet else ""
-    step = indent + (4 if bullet else 2)
-    for combinator in ("all", "any"):
-        if combinator in node:
-            lines.append(f"{pad}{lead}{combinator}:")
-            for part in node[combinator]:
-                _emit(part, step, True, ci, counter, comments, lines)
-            return
-    if "not" in node:
-        lines.append(f"{pad}{lead}not:")
-        _emit(node["not"], step, False, ci, counter, comments, lines)
-        return
-    index = counter[0]
-    counter[0] += 1
-    if (ci, index) in comments:
-        lines.append(f"{pad}# {comments[(ci, index)]}")
-    lines.append(f"{pad}{lead}{_flow(node)}")
+    writer = YAML(typ="safe", pure=True)
+    writer.default_flow_style = False
+    writer.width = 10**6
+    out = StringIO()
+    writer.dump(mandate.to_dict(), out)
+    return out.getvalue()
 
 
 def describe(
-    analysis: Analysis, amended: Mandate, uses: dict[LeafKey, list[int]], chosen: set[int]
+    analysis: Analysis, uses: dict[LeafKey, list[int]], chosen: set[int], search: _Search
 ) -> list[Amendment]:
     """One Amendment per changed leaf, with the incidents its change brings in."""
-    before_status = analysis.evaluation.status
-    ev = evaluate(amended, analysis.table)
-    newly = (ev.status == Status.IN_SCOPE.value) & (before_status != Status.IN_SCOPE.value)
+    changed = search.clause_values(uses)
+    newly = search.in_scope(changed) & (analysis.evaluation.status != Status.IN_SCOPE.value)
     ids = [r["id"] for r in analysis.incidents]
     out = []
     for (c, k), rows in sorted(uses.items()):
         clause = analysis.mandate.clauses[c]
-        leaf, _negated = _leaves(clause.when)[k]
-        _new, after, words = _relax(analysis.mandate, (c, k), leaf, rows, analysis)
-        old_values = analysis.evaluation.clauses[c].leaf_nodes()[k].values
-        new_outcome = ev.clauses[c]
-        new_values = new_outcome.leaf_nodes()[k].values
-        helped = newly & (new_outcome.values == TRUE) & (new_values == TRUE) & (old_values != TRUE)
+        leaf, _negated = search.leaf_info[c][k]
+        relaxation, new_values = search.relax((c, k), rows)
+        old_values = search.values[c][k]
+        helped = newly & (changed[c] == TRUE) & (new_values == TRUE) & (old_values != TRUE)
         rows_in = np.flatnonzero(helped)
-        before = {leaf.op: leaf.source}
         out.append(
             Amendment(
                 clause=clause.id,
                 key=(c, k),
-                leaf=leaf.to_dict() | ({"line": leaf.line} if leaf.line else {}),
-                before=before,
-                after=after,
-                reason=words,
+                leaf=leaf.to_dict(),
+                before={leaf.op: leaf.source},
+                after={relaxation.leaf.op: relaxation.leaf.source},
+                reason=relaxation.words,
                 brings_in=[ids[i] for i in rows_in if i in chosen],
                 also_brings_in=[ids[i] for i in rows_in if i not in chosen],
             )

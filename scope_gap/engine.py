@@ -82,30 +82,55 @@ class ClauseOutcome:
         return [n for n in self.nodes if n.leaf_index is not None]
 
 
-def evaluate_clause(clause: Clause, table: Table) -> ClauseOutcome:
-    nodes: list[NodeOutcome] = []
+def kleene(
+    node: Node,
+    leaf_values: Callable[[int, Leaf], np.ndarray],
+    visit: Callable[[Node, int, bool, int | None], Callable[[np.ndarray], None]] | None = None,
+) -> np.ndarray:
+    """The one copy of three-valued logic: a tree's value on every row, its leaves' values
+    given by `leaf_values(index in pre-order, leaf)`. `all` is the minimum, `any` the maximum,
+    `not` is TRUE - x. `visit(node, depth, negated, leaf index)` is called in pre-order and
+    returns a callback that receives the node's values."""
     counter = [0]
 
-    def walk(node: Node, depth: int, negated: bool) -> np.ndarray:
-        entry = NodeOutcome(node, depth, negated, np.empty(0, dtype=np.int8))
-        nodes.append(entry)
-        match node:
+    def walk(n: Node, depth: int, negated: bool) -> np.ndarray:
+        index = counter[0] if isinstance(n, Leaf) else None
+        done = visit(n, depth, negated, index) if visit is not None else None
+        match n:
             case Leaf():
-                entry.leaf_index = counter[0]
                 counter[0] += 1
-                values = evaluate_leaf(node, table)
+                values = leaf_values(index, n)  # type: ignore[arg-type]
             case All(parts):
                 values = np.minimum.reduce([walk(p, depth + 1, negated) for p in parts])
             case AnyOf(parts):
                 values = np.maximum.reduce([walk(p, depth + 1, negated) for p in parts])
             case Not(part):
-                values = (TRUE - walk(part, depth + 1, not negated)).astype(np.int8)
+                values = TRUE - walk(part, depth + 1, not negated)
             case _:
-                raise TypeError(f"not a condition node: {node!r}")
-        entry.values = np.asarray(values, dtype=np.int8)
-        return entry.values
+                raise TypeError(f"not a condition node: {n!r}")
+        values = np.asarray(values, dtype=np.int8)
+        if done is not None:
+            done(values)
+        return values
 
-    values = walk(clause.when, 0, False)
+    return walk(node, 0, False)
+
+
+def evaluate_clause(clause: Clause, table: Table) -> ClauseOutcome:
+    nodes: list[NodeOutcome] = []
+
+    def visit(
+        node: Node, depth: int, negated: bool, index: int | None
+    ) -> Callable[[np.ndarray], None]:
+        entry = NodeOutcome(node, depth, negated, np.empty(0, dtype=np.int8), index)
+        nodes.append(entry)
+
+        def done(values: np.ndarray) -> None:
+            entry.values = values
+
+        return done
+
+    values = kleene(clause.when, lambda _i, leaf: evaluate_leaf(leaf, table), visit)
     outcome = ClauseOutcome(clause, values, nodes)
     _blame(outcome, len(table))
     return outcome

@@ -29,7 +29,7 @@ from typing import Any
 LANGUAGES = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
 #: one catalogue per area of the tool
-DOMAINS = ("core", "messages", "excel", "html", "dates", "input")
+DOMAINS = ("core", "messages", "excel", "html", "dates", "serve", "input")
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 BABEL_LOCALES = {"en": "en_CA", "fr": "fr_CA"}
 

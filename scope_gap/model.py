@@ -301,6 +301,8 @@ class Mandate:
     title_fr: str | None = None
     path: str | None = None
     sha256: str | None = None
+    #: the rule file's text, when read from one (amend writes its proposal on it)
+    text: str | None = field(default=None, repr=False, compare=False)
 
     def header(self) -> dict[str, Any]:
         """The mandate as the JSON report names it."""

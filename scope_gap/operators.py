@@ -161,12 +161,15 @@ def merge_spans(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in merged]
 
 
-def condition_text(leaf: Leaf) -> str:
-    """The leaf as written, in short: `level in [federal]`."""
-    value = leaf.source
+def _written(value: Any) -> str:
     if isinstance(value, list):
-        value = "[" + ", ".join(str(v) for v in value) + "]"
-    return f"{leaf.field} {leaf.op} {value}"
+        return "[" + ", ".join(_written(v) for v in value) + "]"
+    return str(value)
+
+
+def condition_text(leaf: Leaf) -> str:
+    """The leaf as written, in short: `level in [federal]`, `date within [[2019, 2020-06]]`."""
+    return f"{leaf.field} {leaf.op} {_written(leaf.source)}"
 
 
 def rule_text(node: Node) -> str:
@@ -831,10 +834,11 @@ class _RangeOperator(_DateOperator):
 
 
 def _period_name(periods: Mapping[str, Period], name: str | None) -> str:
-    """A period as the amend summary names it: its label (in the current language), else name."""
+    """A period as the amend summary names it: its label (in the current language), else its
+    name as the file gives it."""
     period = periods.get(name or "")
     label = localized(period, "label") if period is not None else None
-    return f"{name} ({label})" if label else str(name)
+    return str(label or name)
 
 
 class Within(_RangeOperator):

@@ -205,7 +205,7 @@ def resolve_headers(table: RawTable) -> HeaderReading:
             "lacks the required columns {columns} (required: {required})",
             len(missing),
         ).format(columns=", ".join(hints), required=", ".join(REQUIRED_COLUMNS))
-        if table.header_guessed:
+        if table.header_guessed and not present:
             message = _(
                 "has no header row: no row among the first {count} non-blank rows names "
                 "three of the columns; row {row}, the first, {problem} (give --header-row "

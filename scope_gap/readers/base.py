@@ -146,7 +146,8 @@ def find_header(
     Returns (index into rows, whether it was guessed, warnings). The header is the first
     of the first 30 non-blank rows whose cells name three columns of section 1, or row
     `options.header_row`; rows above it are skipped with a warning. When no row
-    qualifies, the first non-blank row is taken (and the missing columns say so).
+    qualifies, the row that names the most columns is taken (the first non-blank one when
+    none names any), and the missing columns say so.
     """
     options = options or ReadOptions()
     where = f"{path} ({sheet})" if sheet else path
@@ -169,11 +170,14 @@ def find_header(
             )
         guessed = False
     else:
-        index, guessed = 0, True
+        index, guessed, most = 0, True, 0
         for i in range(min(len(rows), HEADER_SEARCH_ROWS)):
-            if names_columns(cells[i], options.columns) >= HEADER_MIN_COLUMNS:
+            named = names_columns(cells[i], options.columns)
+            if named >= HEADER_MIN_COLUMNS:
                 index, guessed = i, False
                 break
+            if named > most:  # failing a header, the row that names the most columns
+                index, most = i, named
     warnings = []
     if rows[index] > 1 and not guessed:
         skipped = [

@@ -25,12 +25,17 @@ def write_amend_outputs(
     folder = Path(directory)
     stem = result.mandate.id
     protected = [Path(p) for p in protect if str(p) != "-"]
-    written = [
-        atomic_write(
-            folder / f"{stem}-amended.yaml",
-            lambda p: p.write_text(result.amended_yaml, encoding="utf-8"),
-            protected,
-        ),
+    written = []
+    if result.amended_yaml is not None:  # nothing changes: an earlier amended mandate stays
+        text = result.amended_yaml
+        written.append(
+            atomic_write(
+                folder / f"{stem}-amended.yaml",
+                lambda p: p.write_text(text, encoding="utf-8"),
+                protected,
+            )
+        )
+    written += [
         atomic_write(
             folder / f"{stem}-amendments.json",
             lambda p: p.write_bytes(dumps(result.to_dict())),

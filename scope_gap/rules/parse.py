@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -384,6 +385,8 @@ def parse_mandate_text(text: str, path: str) -> tuple[Mandate | None, list[RuleE
     if parser.errors:
         return None, parser.errors
     mandate = parser.parse(root)
+    if mandate is not None:
+        mandate = replace(mandate, text=text)
     return mandate, parser.errors
 
 
@@ -412,8 +415,6 @@ def read_mandate(
         ]
     mandate, errors = parse_mandate_text(text, name)
     if mandate is not None:
-        from dataclasses import replace
-
         mandate = replace(mandate, sha256=hashlib.sha256(data).hexdigest())
     return mandate, errors
 

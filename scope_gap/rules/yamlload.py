@@ -1,11 +1,21 @@
-"""Strict, safe YAML: no duplicate keys, no anchors or aliases, and a line mark on every node."""
+"""Strict, safe YAML 1.2 (ruamel.yaml): no duplicate keys, no anchors or aliases, a line mark
+on every node, and `yes`/`no`/`on`/`off` read as text (YAML 1.2 has only `true` and `false`).
+
+Rule files are read and written (by amend) with the same library, so that what amend writes
+reads back as it was meant.
+"""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer, ComposerError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from ..errors import Location, RuleError
 from ..i18n import DEFAULT_LANGUAGE, N_, _, language
@@ -31,14 +41,16 @@ class YList(list):
 MAX_YAML_DEPTH = 150
 
 
-class _StrictLoader(yaml.SafeLoader):
-    depth = 0
+class _StrictComposer(Composer):
+    """Refuses aliases, anchors and nesting deeper than MAX_YAML_DEPTH while composing."""
 
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
-        event = self.peek_event()
-        nests = isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent))
-        if nests and self.depth >= MAX_YAML_DEPTH:
-            raise yaml.composer.ComposerError(
+    nesting = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        nests = isinstance(event, (MappingStartEvent, SequenceStartEvent))
+        if nests and self.nesting >= MAX_YAML_DEPTH:
+            raise ComposerError(
                 None,
                 None,
                 _(
@@ -47,22 +59,31 @@ class _StrictLoader(yaml.SafeLoader):
                 ).format(depth=MAX_YAML_DEPTH, conditions=64),
                 event.start_mark,
             )
-        if isinstance(event, yaml.AliasEvent):
-            raise yaml.composer.ComposerError(
+        if isinstance(event, AliasEvent):
+            raise ComposerError(
                 None, None, _("aliases (*name) are not allowed in rule files"), event.start_mark
             )
         if getattr(event, "anchor", None):
-            raise yaml.composer.ComposerError(
+            raise ComposerError(
                 None, None, _("anchors (&name) are not allowed in rule files"), event.start_mark
             )
-        self.depth += nests
+        self.nesting += nests
         try:
             return super().compose_node(parent, index)
         finally:
-            self.depth -= nests
+            self.nesting -= nests
 
 
-#: PyYAML's most frequent problems and contexts (it writes them in English), each as a pattern
+def _yaml() -> YAML:
+    """A safe YAML 1.2 reader with the strict composer."""
+    reader = YAML(typ="safe", pure=True)
+    reader.version = (1, 2)
+    reader.Composer = _StrictComposer
+    reader.max_depth = None  # ours is checked first, with our message
+    return reader
+
+
+#: ruamel.yaml's most frequent problems and contexts (it writes them in English), each as a pattern
 #: and a message marked for translation, so that syntax errors can be said in French
 YAML_TEXTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern + r"\Z", re.S), message)
@@ -102,7 +123,7 @@ YAML_TEXTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 
 def yaml_text(text: str) -> str:
-    """One of PyYAML's problems or contexts in the current language (as given when unknown)."""
+    """One of ruamel.yaml's problems or contexts in the current language (as given when unknown)."""
     if language() == DEFAULT_LANGUAGE:
         return text
     for pattern, message in YAML_TEXTS:
@@ -115,7 +136,7 @@ def yaml_text(text: str) -> str:
     return text
 
 
-def mark_of(path: str, mark: yaml.Mark | None) -> Location:
+def mark_of(path: str, mark: Any) -> Location:
     if mark is None:
         return Location(path)
     return Location(path, mark.line + 1, mark.column + 1)
@@ -127,23 +148,19 @@ def load_yaml(text: str, path: str, errors: list[RuleError]) -> Any:
     A syntax error stops the parse (and returns None); duplicate keys and bad
     scalars are recorded and the parse goes on, so one run reports them all.
     """
+    reader = _yaml()
     try:
-        loader = _StrictLoader(text)
-    except yaml.reader.ReaderError as exc:
+        root = reader.compose(text)
+    except ReaderError as exc:
         errors.append(_reader_error(text, path, exc))
         return None
-    try:
-        root = loader.get_single_node()
-    except yaml.reader.ReaderError as exc:
-        errors.append(_reader_error(text, path, exc))
-        return None
-    except yaml.MarkedYAMLError as exc:
+    except MarkedYAMLError as exc:
         problem = yaml_text(exc.problem) if exc.problem else _("cannot parse YAML")
         if exc.context:
             problem = f"{problem} ({yaml_text(exc.context)})"
         errors.append(RuleError(problem, mark_of(path, exc.problem_mark or exc.context_mark)))
         return None
-    except yaml.YAMLError as exc:
+    except YAMLError as exc:
         errors.append(
             RuleError(_("cannot parse YAML: {reason}").format(reason=exc), Location(path))
         )
@@ -151,18 +168,16 @@ def load_yaml(text: str, path: str, errors: list[RuleError]) -> Any:
     except RecursionError:
         errors.append(RuleError(_("nesting is too deep to read"), Location(path)))
         return None
-    finally:
-        loader.dispose()
     if root is None:
         return None
     try:
-        return _convert(root, path, loader, errors)
+        return _convert(root, path, reader.constructor, errors)
     except RecursionError:
         errors.append(RuleError(_("nesting is too deep to read"), Location(path)))
         return None
 
 
-def _reader_error(text: str, path: str, exc: yaml.reader.ReaderError) -> RuleError:
+def _reader_error(text: str, path: str, exc: ReaderError) -> RuleError:
     """A character YAML does not allow (a control character, U+FFFE...), where it stands."""
     before = text[: exc.position]
     line = before.count("\n") + 1
@@ -175,13 +190,13 @@ def _reader_error(text: str, path: str, exc: yaml.reader.ReaderError) -> RuleErr
     )
 
 
-def _convert(node: yaml.Node, path: str, loader: yaml.SafeLoader, errors: list[RuleError]) -> Any:
-    if isinstance(node, yaml.MappingNode):
+def _convert(node: Node, path: str, constructor: Any, errors: list[RuleError]) -> Any:
+    if isinstance(node, MappingNode):
         out = YMap()
         out.mark = mark_of(path, node.start_mark)
         out.key_marks, out.value_marks = {}, {}
         for key_node, value_node in node.value:
-            key = _convert(key_node, path, loader, errors)
+            key = _convert(key_node, path, constructor, errors)
             key_mark = mark_of(path, key_node.start_mark)
             try:
                 hash(key)
@@ -199,21 +214,21 @@ def _convert(node: yaml.Node, path: str, loader: yaml.SafeLoader, errors: list[R
                     )
                 )
                 continue
-            out[key] = _convert(value_node, path, loader, errors)
+            out[key] = _convert(value_node, path, constructor, errors)
             out.key_marks[key] = key_mark
             out.value_marks[key] = mark_of(path, value_node.start_mark)
         return out
-    if isinstance(node, yaml.SequenceNode):
+    if isinstance(node, SequenceNode):
         items = YList()
         items.mark = mark_of(path, node.start_mark)
         items.item_marks = []
         for item in node.value:
-            items.append(_convert(item, path, loader, errors))
+            items.append(_convert(item, path, constructor, errors))
             items.item_marks.append(mark_of(path, item.start_mark))
         return items
     try:
-        return loader.construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError, TypeError) as exc:
+        return constructor.construct_object(node, deep=True)
+    except (YAMLError, ValueError, TypeError, OverflowError) as exc:
         text = node.value if isinstance(node.value, str) else ""
         errors.append(
             RuleError(

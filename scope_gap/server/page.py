@@ -56,7 +56,6 @@ def strings() -> dict[str, str]:
         "noFiles": _("Choose at least one incident file first."),
         "noRuleFile": _("Choose a rule file, or one of the bundled mandates."),
         "twoMandates": _("Choose at least two mandates to compare."),
-        "file": _("File"),
         "sheet": _("sheet {name}"),
         "header": _("Column in your file"),
         "readAs": _("Read as"),
@@ -82,8 +81,6 @@ def strings() -> dict[str, str]:
         "downloadsCompare": _("Download the comparison:"),
         "reportTitle": _("The gap report"),
         "compareTitle": _("The comparison"),
-        "mandate": _("Mandate"),
-        "selected": _("Chosen: {names}"),
         "remove": _("Remove {name}"),
     }
     for code in STATUS_LABELS:
