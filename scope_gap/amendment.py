@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -97,9 +97,16 @@ class AmendResult:
     warnings: list[str] = field(default_factory=list)
     command: str | None = None
 
+    kind: ClassVar[str] = "amendment"  # its renderers' key in reports.RENDERERS
+
     @property
     def mandate(self) -> Mandate:
         return self.analysis.mandate
+
+    @property
+    def read(self) -> frozenset[tuple[int, int]]:
+        """The files read to make it, by (device, inode)."""
+        return self.analysis.read
 
     def to_dict(self) -> dict[str, Any]:
         return {

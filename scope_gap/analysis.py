@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from . import __version__
 from .engine import Evaluation, explanation_frame
-from .i18n import _, format_number, language, ngettext
+from .i18n import _, format_count, ngettext
 from .model import ENUMS, UNKNOWN, Mandate, Status
 from .validate import InvalidRow, Table
 
@@ -26,7 +26,7 @@ STATUS_ORDER = [
 
 def count_text(value: int) -> str:
     """A count in a sentence: as Python writes it in English (unchanged), Babel's in French."""
-    return str(value) if language() == "en" else format_number(value)
+    return format_count(value)
 
 
 def _status_phrase(status: str, count: int, first: bool) -> str:
@@ -107,6 +107,10 @@ class Analysis:
     evaluation: Evaluation
     warnings: list[str] = field(default_factory=list)
     command: str | None = None  # the command line that produced it, when run from the CLI
+    #: the files read to make it, by (device, inode): no report is written over them
+    read: frozenset[tuple[int, int]] = frozenset()
+
+    kind: ClassVar[str] = "analysis"  # its renderers' key in reports.RENDERERS
 
     # --- flat views ------------------------------------------------------------------------
 
@@ -122,17 +126,27 @@ class Analysis:
     @cached_property
     def incidents(self) -> list[dict[str, Any]]:
         """One dict per valid incident, in input order, as the JSON report has them."""
+        return self.incident_records()
+
+    def incident_records(self, start: int = 0, stop: int | None = None) -> list[dict[str, Any]]:
+        """The JSON report's incident records of rows `start` to `stop`: the one place
+        where a record is built (the JSON report streams them in slices, others read
+        `incidents`)."""
         table, ev = self.table, self.evaluation
+        stop = len(table) if stop is None else min(stop, len(table))
         keys = list(table.frame.columns)
+        frame = table.frame.iloc[start:stop]
+        origins = table.origins.iloc[start:stop]
         # plain lists and zip: pandas' to_dict(orient="records") is several times slower here
-        columns = [["" if v is None else str(v) for v in table.frame[k].tolist()] for k in keys]
-        paths = table.origins["path"].tolist()
-        sheets = [None if pd.isna(s) else s for s in table.origins["sheet"].tolist()]
-        rows = [int(r) for r in table.origins["row"].tolist()]
+        columns = [["" if v is None else str(v) for v in frame[k].tolist()] for k in keys]
+        paths = origins["path"].tolist()
+        sheets = [None if pd.isna(s) else s for s in origins["sheet"].tolist()]
+        rows = [int(r) for r in origins["row"].tolist()]
         id_index = keys.index("id")
         as_given = table.as_given
         out = []
-        for i, values in enumerate(zip(*columns, strict=True)):
+        for offset, values in enumerate(zip(*columns, strict=True)):
+            i = start + offset
             out.append(
                 {
                     "id": values[id_index],
@@ -142,7 +156,11 @@ class Analysis:
                     "unknown": ev.unknown[i],
                     "reasons": ev.reasons[i],
                     "as_given": as_given.get(i, {}),
-                    "origin": {"path": paths[i], "sheet": sheets[i], "row": rows[i]},
+                    "origin": {
+                        "path": paths[offset],
+                        "sheet": sheets[offset],
+                        "row": rows[offset],
+                    },
                     "fields": dict(zip(keys, values, strict=True)),
                 }
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeAlias, Unpack
@@ -15,6 +16,7 @@ from .bundled import DEFAULT_DATA_NAME, DEFAULT_MANDATE, bundled_mandates, defau
 from .comparison import Comparison
 from .engine import evaluate
 from .errors import ScopeGapError, StrictError, did_you_mean
+from .files import record_reads
 from .i18n import _, format_number, ngettext
 from .model import Mandate
 from .readers import RawTable, Upload, read_table
@@ -44,7 +46,8 @@ def load_mandate(mandate: str | Path | Mandate | None = None) -> Mandate:
     if mandate is None:
         mandate = DEFAULT_MANDATE
     path = Path(mandate)
-    if path.is_file():
+    if path.is_file() or (str(mandate) not in bundled and os.path.lexists(path)):
+        # a folder, a FIFO or a device is refused by the reader, saying which
         return load_mandate_file(path, str(mandate))
     if str(mandate) in bundled:
         return load_mandate_file(bundled[str(mandate)], f"rules/{mandate}.yaml")
@@ -123,8 +126,9 @@ def analyze(
     when no row could be read as an incident. `progress`, if given, hears of each stage
     done.
     """
-    the_mandate = load_mandate(mandate)
-    table = _read(inputs, ReadOptions.of(reading), progress)
+    with record_reads() as read:
+        the_mandate = load_mandate(mandate)
+        table = _read(inputs, ReadOptions.of(reading), progress)
     if strict and table.invalid:
         first = table.invalid[0]
         raise StrictError(
@@ -143,7 +147,9 @@ def analyze(
     evaluation = evaluate(the_mandate, table)
     if progress:
         progress(_("classified under {mandate}").format(mandate=the_mandate.id), len(table))
-    return Analysis(the_mandate, table, evaluation, warnings=list(table.warnings))
+    return Analysis(
+        the_mandate, table, evaluation, warnings=list(table.warnings), read=frozenset(read)
+    )
 
 
 class NothingToReportError(ScopeGapError):
@@ -212,24 +218,28 @@ def compare(
     table is read and validated once and evaluated under each mandate. With
     `require_incidents`, NothingToReportError when no row could be read as an incident.
     """
-    loaded = [load_mandate(m) for m in mandates]
-    if len(loaded) < 2:
-        raise ScopeGapError(_("compare needs at least two mandates"))
-    seen: dict[str, str] = {}
-    for mandate in loaded:
-        if mandate.id in seen:
-            raise ScopeGapError(
-                _(
-                    "two mandates have the id '{id}' ({first} and {second}); "
-                    "each mandate in a comparison needs its own id"
-                ).format(id=mandate.id, first=seen[mandate.id], second=mandate.path)
-            )
-        seen[mandate.id] = str(mandate.path)
-    table = _read(inputs, ReadOptions.of(reading), progress)
+    with record_reads() as read:
+        loaded = [load_mandate(m) for m in mandates]
+        if len(loaded) < 2:
+            raise ScopeGapError(_("compare needs at least two mandates"))
+        seen: dict[str, str] = {}
+        for mandate in loaded:
+            if mandate.id in seen:
+                raise ScopeGapError(
+                    _(
+                        "two mandates have the id '{id}' ({first} and {second}); "
+                        "each mandate in a comparison needs its own id"
+                    ).format(id=mandate.id, first=seen[mandate.id], second=mandate.path)
+                )
+            seen[mandate.id] = str(mandate.path)
+        table = _read(inputs, ReadOptions.of(reading), progress)
     if require_incidents:
         _require_incidents(table)
     analyses = [
-        Analysis(m, table, evaluate(m, table), warnings=list(table.warnings)) for m in loaded
+        Analysis(
+            m, table, evaluate(m, table), warnings=list(table.warnings), read=frozenset(read)
+        )
+        for m in loaded
     ]
     return Comparison(analyses, warnings=list(table.warnings))
 

@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
-from .i18n import N_, _, format_number, language, ngettext, use_language
+from .i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    N_,
+    _,
+    format_count,
+    format_number,
+    ngettext,
+    use_language,
+)
 from .model import STATUS_LABELS, status_label
 
 if TYPE_CHECKING:
@@ -57,7 +66,7 @@ class _Failure(click.ClickException):
 
 def _count(value: int) -> str:
     """A count as the terminal writes it: unchanged in English, Babel's digits in French."""
-    return str(value) if language() == "en" else format_number(value)
+    return format_count(value)
 
 
 def _status_rows() -> tuple[int, list[tuple[str, str]]]:
@@ -119,7 +128,7 @@ def _translated_help(command: click.Command) -> Any:
             walk(sub)
 
     with use_language(None) as lang:
-        if lang != "en":
+        if lang != DEFAULT_LANGUAGE:
             walk(command)
         try:
             yield lang
@@ -133,7 +142,7 @@ def _format_translated_help(
 ) -> None:
     with _translated_help(command) as lang:
         click.Command.format_help(command, ctx, formatter)
-        if lang != "en":
+        if lang != DEFAULT_LANGUAGE:
             page = "".join(formatter.buffer)
             for word in CLICK_WORDS:
                 page = page.replace(word, _(word))
@@ -156,9 +165,9 @@ class MandateParam(click.ParamType):
         from .bundled import bundled_mandates
         from .errors import did_you_mean
 
-        if Path(value).is_file():
-            return str(value)
         bundled = bundled_mandates()
+        if Path(value).is_file() or (value not in bundled and os.path.lexists(value)):
+            return str(value)  # a folder or a FIFO is refused when read, saying which
         if value in bundled:
             return str(value)
         with use_language(None):
@@ -267,7 +276,7 @@ REPORT_FORMATS = click.option(
 )
 LANG = click.option(
     "--lang",
-    type=click.Choice(["en", "fr"]),
+    type=click.Choice(LANGUAGES),
     default=None,
     help="Language of the reports and messages (default: SCOPE_GAP_LANG, else en).",
 )
@@ -391,7 +400,7 @@ def analyze(
         result, output, formats or DEFAULT_FORMATS, protect=incidents, progress=progress.stage
     )
     say_bundled_mandate(mandate)
-    for warning in result.warnings:
+    for warning in [*result.warnings, *written.warnings]:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
     summary = result.summary
     click.echo(
@@ -403,7 +412,7 @@ def analyze(
     for key, label in rows:
         click.echo(f"  {label:<{width}}{_count(summary[key]):>6}")
     click.echo(result.sentence())
-    for path in written:
+    for path in written.paths:
         click.echo(_("wrote {path}").format(path=path))
 
 
@@ -628,7 +637,7 @@ def compare(
       scope-gap compare incidents.csv -m a.yaml -m b.yaml -m c.yaml -f csv
     """
     from .api import compare as run_compare
-    from .reports import COMPARE_WRITERS, DEFAULT_FORMATS, write_reports
+    from .reports import DEFAULT_FORMATS, write_reports
 
     if len(mandates) < 2:
         raise click.UsageError(_("compare needs at least two mandates (-m A -m B)"))
@@ -646,13 +655,11 @@ def compare(
         output,
         formats or DEFAULT_FORMATS,
         protect=incidents,
-        stem=result.stem,
-        table=COMPARE_WRITERS,
         progress=progress.stage,
     )
     for name in mandates:
         say_bundled_mandate(name)
-    for warning in result.warnings:
+    for warning in [*result.warnings, *written.warnings]:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
     counts = result.counts()
     ids = list(counts)
@@ -678,7 +685,7 @@ def compare(
             )
         else:
             click.echo(_("only {mandate} has in scope: nothing").format(mandate=mandate_id))
-    for path in written:
+    for path in written.paths:
         click.echo(_("wrote {path}").format(path=path))
 
 
@@ -740,7 +747,7 @@ def amend(
       scope-gap amend incidents.csv -m rules/hogue-2023.yaml --cover FI-001,FI-004 -f html
     """
     from .api import amend as run_amend
-    from .reports.amend import write_amend_outputs
+    from .reports import write_reports
 
     ids = _split_ids(cover)
     if not ids and not cover_status:
@@ -755,9 +762,9 @@ def amend(
         **reading,
     )
     result.command = command_line()
-    written = write_amend_outputs(result, output, formats, protect=incidents)
+    written = write_reports(result, output, formats, protect=incidents)
     say_bundled_mandate(mandate)
-    for warning in result.warnings:
+    for warning in [*result.warnings, *written.warnings]:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
     click.echo(
         _("{mandate}: {chosen} incident(s) chosen; {changes} change(s) to the rules").format(
@@ -768,7 +775,7 @@ def amend(
     )
     for line in result.summary_lines(uncovered_limit=20):
         click.echo(f"  {line}")
-    for path in written:
+    for path in written.paths:
         click.echo(_("wrote {path}").format(path=path))
 
 
@@ -788,10 +795,10 @@ def template(path: str, lang: str | None) -> None:
       scope-gap template incidents.xlsx
       scope-gap validate their-spreadsheet.xlsx
     """
-    from .reports import atomic_write
-    from .reports.template import write_template
+    from .reports import write_file
+    from .reports.template import render_template
 
-    target = atomic_write(Path(path), write_template)
+    target = write_file(Path(path), render_template())
     click.echo(_("wrote {path}").format(path=target))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 from .analysis import STATUS_ORDER, Analysis
 from .model import Mandate, Status
@@ -17,6 +17,13 @@ class Comparison:
     analyses: list[Analysis]
     warnings: list[str] = field(default_factory=list)
     command: str | None = None
+
+    kind: ClassVar[str] = "comparison"  # its renderers' key in reports.RENDERERS
+
+    @property
+    def read(self) -> frozenset[tuple[int, int]]:
+        """The files read to make it, by (device, inode)."""
+        return frozenset().union(*(a.read for a in self.analyses))
 
     @property
     def mandates(self) -> list[Mandate]:

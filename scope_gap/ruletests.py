@@ -20,7 +20,8 @@ import pandas as pd
 
 from .bundled import bundled_dir
 from .errors import Location, RuleError, RulesError, did_you_mean
-from .i18n import _, language, use_language
+from .files import display_path, read_rule_file
+from .i18n import DEFAULT_LANGUAGE, _, is_default_language, use_language
 from .model import COLUMNS, Status
 from .rules.yamlload import YList, YMap, load_yaml
 
@@ -63,13 +64,15 @@ def run_test_file(path: str | Path) -> list[CaseResult]:
     """Run every case of one test file; a malformed file raises RulesError with locations."""
     from .api import load_mandate  # the wiring layer: load the mandate and analyze fixtures
 
-    name = str(path)
+    name = display_path(path)
     errors: list[RuleError] = []
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_rule_file(path, name).decode("utf-8-sig")
+    except RuleError as exc:
+        raise RulesError([exc]) from None
+    except UnicodeDecodeError:
         raise RulesError(
-            [RuleError(_("cannot read the test file: {reason}").format(reason=exc), Location(name))]
+            [RuleError(_("the file is not UTF-8 text (save it as UTF-8)"), Location(name))]
         ) from None
     root = load_yaml(text, name, errors)
     if errors:
@@ -158,10 +161,10 @@ def run_test_file(path: str | Path) -> list[CaseResult]:
     from .api import analyze
 
     # expectations name gaps as the rule file writes them (English): compare in English
-    with use_language("en"):
+    with use_language(DEFAULT_LANGUAGE):
         analysis = analyze(pd.DataFrame(rows), mandate)
     shown = analysis
-    if language() != "en":  # the reasons of failed cases, in the language of the output
+    if not is_default_language():  # the reasons of failed cases, in the language of the output
         shown = analyze(pd.DataFrame(rows), mandate)
     results = []
     by_position = {

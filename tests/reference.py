@@ -8,10 +8,14 @@ T, F, U = "T", "F", "U"
 
 
 def days_of(text: str) -> set[int] | None:
+    """Every day a date text may mean: an interval START/END from the first day START may
+    mean to the last day END may mean (not the hull of both)."""
     if not text.strip():
         return None
-    interval = parse_date(text.strip())
-    return set(range(interval.start, interval.end + 1))
+    parts = text.strip().split("/")
+    first = parse_date(parts[0].strip())
+    last = parse_date(parts[-1].strip())
+    return set(range(first.start, last.end + 1))
 
 
 def known(field: str, text: str) -> bool:

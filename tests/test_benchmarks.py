@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import scope_gap
-from scope_gap.reports.json import dumps, write_json
+from scope_gap.reports.json import dumps, render_json
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"
@@ -80,7 +80,7 @@ def test_json_writer_matches_plain_encoding(tmp_path: Path) -> None:
     frame.loc[3, "date"] = "not a date"  # an invalid row too
     analysis = scope_gap.analyze([frame, frame.head(5).assign(id=lambda f: "Y" + f["id"])])
     out = tmp_path / "report.json"
-    write_json(analysis, out)
+    render_json(analysis).save(out)
     assert out.read_bytes() == dumps(analysis.to_dict())
 
 
@@ -97,7 +97,7 @@ def test_json_writer_matches_plain_encoding_for_sheets(tmp_path: Path) -> None:
     ).to_excel(source, index=False, sheet_name="Données")
     analysis = scope_gap.analyze(source)
     out = tmp_path / "report.json"
-    write_json(analysis, out)
+    render_json(analysis).save(out)
     assert out.read_bytes() == dumps(analysis.to_dict())
 
 

@@ -19,22 +19,42 @@ ACTORS = ["PRC", "Russia", "India", "proxy"]
 TITLES = ["rally", "Funding of a rally", "memberships", "disinformation", ""]
 
 
+def _part(year: int, month: int, day: int, precision: str) -> str:
+    if precision == "year":
+        return str(year)
+    if precision == "month":
+        return f"{year}-{month:02d}"
+    return f"{year}-{month:02d}-{day:02d}"
+
+
+@st.composite
+def mixed_intervals(draw):
+    """START/END with ends of any precision each, in and around the periods' years."""
+    year = draw(st.integers(2018, 2021))
+    month = draw(st.integers(1, 12))
+    day = draw(st.integers(1, 28))
+    precisions = st.sampled_from(["year", "month", "day"])
+    end_year = year + draw(st.integers(0, 1))
+    end_month = draw(st.integers(month if end_year == year else 1, 12))
+    end_day = draw(st.integers(day if (end_year, end_month) == (year, month) else 1, 28))
+    start = _part(year, month, day, draw(precisions))
+    return f"{start}/{_part(end_year, end_month, end_day, draw(precisions))}"
+
+
 @st.composite
 def date_texts(draw):
+    """Blank, a year, a month, a day, or an interval START/END whose ends have any precision
+    each (`2019/2019-06-15`, `2019-03-02/2020`): it runs from START's first day to END's
+    last (issue 16 item 10), which the reference reads by its own rule."""
     year = draw(st.integers(2017, 2021))
-    kind = draw(st.sampled_from(["blank", "year", "month", "day", "interval"]))
+    kind = draw(st.sampled_from(["blank", "year", "month", "day", "interval", "interval"]))
     month = draw(st.integers(1, 12))
     day = draw(st.integers(1, 28))
     if kind == "blank":
         return ""
-    if kind == "year":
-        return str(year)
-    if kind == "month":
-        return f"{year}-{month:02d}"
-    if kind == "day":
-        return f"{year}-{month:02d}-{day:02d}"
-    end = year + draw(st.integers(0, 1))
-    return f"{year}-{month:02d}/{end}"
+    if kind != "interval":
+        return _part(year, month, day, kind)
+    return draw(mixed_intervals())
 
 
 rows = st.fixed_dictionaries(
@@ -137,3 +157,42 @@ def test_vectorized_engine_matches_reference(spec, table_rows):
         expected = [node_value(outcome.clause.when, row) for row in frame.to_dict(orient="records")]
         got = ["FUT"[int(v)] for v in outcome.values]
         assert got == expected, (k, spec["clauses"][k])
+
+
+date_leaves = st.one_of(
+    st.builds(
+        lambda op, v: {"field": "date", op: v},
+        st.sampled_from(["within", "overlaps"]),
+        st.sampled_from(["P", "Q", ["P", "Q"], ["2019-03-01", "2020-02-15"]]),
+    ),
+    st.builds(
+        lambda op, v: {"field": "date", op: v},
+        st.sampled_from(["before", "after"]),
+        st.sampled_from(["P", "Q", "2019-06-30"]),
+    ),
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(date_leaves, st.lists(mixed_intervals(), min_size=1, max_size=20))
+def test_intervals_of_mixed_precision_match_the_reference(leaf, dates):
+    spec = {
+        "mandate": {"id": "random", "title": "Random"},
+        "periods": {
+            "P": {"start": "2019-01-01", "end": "2019-10-21"},
+            "Q": {"start": "2021-08-15", "end": "2021-11-15"},
+        },
+        "clauses": [{"id": "K0", "when": leaf}],
+    }
+    mandate, errors = parse_mandate_text(yaml.safe_dump(spec, sort_keys=False), "random.yaml")
+    assert errors == []
+    frame = pd.DataFrame(
+        [
+            {"id": f"R{i}", "title": "t", "date": d, "level": "federal", "event_type": ""}
+            for i, d in enumerate(dates)
+        ]
+    )
+    result = scope_gap.analyze(frame, mandate)
+    (outcome,) = result.evaluation.clauses
+    expected = [node_value(mandate.clauses[0].when, row) for row in frame.to_dict("records")]
+    assert ["FUT"[int(v)] for v in outcome.values] == expected, dates

@@ -18,7 +18,8 @@ from click.testing import CliRunner
 import scope_gap
 from scope_gap.cli import main
 from scope_gap.reports import OutputError, excel, write_reports
-from scope_gap.reports.excel import write_xlsx
+from scope_gap.reports.excel import render_xlsx
+from scope_gap.wording import reasons, unknown_fields
 
 SHEETS = [
     "Summary",
@@ -53,7 +54,7 @@ def report(tmp_path: Path, rows: list[list[str]], header: list[str] = HEADER):
     """Analyse a small CSV under the bundled mandate; write the workbook; (book, warnings)."""
     analysis = scope_gap.analyze(write_table(tmp_path / "in.csv", rows, header))
     path = tmp_path / "report.xlsx"
-    warnings = write_xlsx(analysis, path)
+    warnings = render_xlsx(analysis).save(path)
     return openpyxl.load_workbook(path), warnings
 
 
@@ -80,7 +81,7 @@ def bundled(tmp_path_factory):
     analysis = scope_gap.analyze()
     analysis.command = "scope-gap analyze -f xlsx"
     path = tmp_path_factory.mktemp("bundled") / "hogue-2023-gap-report.xlsx"
-    warnings = write_xlsx(analysis, path)
+    warnings = render_xlsx(analysis).save(path)
     return analysis, path, warnings
 
 
@@ -102,9 +103,10 @@ def test_incident_sheets_start_with_the_contract_columns(book, sheet):
     headers = header_row(book[sheet])
     assert headers[: len(LEADING) + len(middle)] == LEADING + middle
     rest = headers[len(LEADING) + len(middle) :]
+    unknown = [] if sheet == "In scope" else ["Unknown"]  # the fields not known, by name
     assert rest == [
         "Jurisdiction", "Event", "Actor", "Tactic", "Target", "Summary",
-        "Evidence", "Sources", "Notes", "title_fr", "summary_fr", "Origin",
+        "Evidence", "Sources", "Notes", "title_fr", "summary_fr", *unknown, "Origin",
     ]  # fmt: skip
 
 
@@ -174,11 +176,14 @@ def test_gap_and_why_columns_say_what_falls_short(bundled, book):
     record = next(r for r in bundled[0].incidents if r["id"] == "FI-001")
     row = row_of(book["Out of scope"], "FI-001")
     assert row["Gap"].value == "; ".join(record["gaps"])
-    assert row["Why"].value == "\n".join(record["reasons"])
+    why = dict(zip((r["id"] for r in bundled[0].incidents), reasons(bundled[0]), strict=True))
+    assert row["Why"].value == "\n".join(why["FI-001"])  # plain words, grouped by condition
+    assert (row["Unknown"].value or "") == unknown_fields(record["unknown"])
 
 
 def test_in_scope_sheet_lists_the_covering_clauses(book):
-    assert row_of(book["In scope"], "FI-009")["Covered by"].value == "A; B; C"
+    cell = row_of(book["In scope"], "FI-009")["Covered by"].value
+    assert cell.splitlines()[0] == "(a)(i)(A) — interference in the 43rd and 44th general elections"
 
 
 def test_pandas_reads_the_gap_list(bundled):
@@ -360,7 +365,7 @@ def test_control_characters_are_removed_and_reported(tmp_path):
         ]  # fmt: skip
     )
     analysis = scope_gap.analyze(frame)
-    warnings = write_xlsx(analysis, tmp_path / "r.xlsx")
+    warnings = render_xlsx(analysis).save(tmp_path / "r.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "r.xlsx")["Out of scope"]
     assert row_of(ws, "C1")["Title"].value == "bell and null"
     assert any("control characters" in w for w in warnings)
@@ -389,12 +394,14 @@ def test_truncation_counts_characters_as_excel_does(tmp_path):
     assert any("truncated" in w for w in warnings)
 
 
-def test_truncation_warning_reaches_the_analysis_and_about_sheet(tmp_path):
+def test_truncation_warning_reaches_the_writer_and_about_sheet(tmp_path):
     header = [*HEADER, "summary"]
     path = write_table(tmp_path / "in.csv", [["T3", "t", "2022", "", "", "", "x" * 40000]], header)
     analysis = scope_gap.analyze(path)
-    (written,) = write_reports(analysis, tmp_path / "out", ["xlsx"])
-    assert any("truncated" in w for w in analysis.warnings)
+    result = write_reports(analysis, tmp_path / "out", ["xlsx"])
+    (written,) = result.paths
+    assert any("truncated" in w for w in result.warnings)
+    assert not any("truncated" in w for w in analysis.warnings)  # renderers change nothing
     about = openpyxl.load_workbook(written)["About"]
     assert any("truncated" in t for t in texts(about))
 
@@ -429,7 +436,7 @@ def test_input_warnings_are_listed_on_the_about_sheet(tmp_path):
     )
     analysis = scope_gap.analyze(path)
     assert analysis.warnings
-    write_xlsx(analysis, tmp_path / "r.xlsx")
+    render_xlsx(analysis).save(tmp_path / "r.xlsx")
     about = texts(openpyxl.load_workbook(tmp_path / "r.xlsx")["About"])
     assert all(w in about for w in analysis.warnings)
 
@@ -461,7 +468,7 @@ def test_more_rows_than_a_sheet_holds_is_a_clear_error_and_no_file(tmp_path, mon
     analysis = scope_gap.analyze(write_table(tmp_path / "in.csv", rows))
     with pytest.raises(OutputError, match="'Out of scope' sheet would need 4 rows"):
         write_reports(analysis, tmp_path / "out", ["xlsx"])
-    assert list((tmp_path / "out").iterdir()) == []
+    assert not (tmp_path / "out").exists()  # checked before anything, the folder too
 
 
 def test_invalid_rows_show_origin_every_problem_and_values(tmp_path):
@@ -514,8 +521,8 @@ def test_source_date_epoch_makes_identical_files(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     analysis = scope_gap.analyze()
     first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
-    write_xlsx(analysis, first)
-    write_xlsx(analysis, second)
+    render_xlsx(analysis).save(first)
+    render_xlsx(analysis).save(second)
     assert first.read_bytes() == second.read_bytes()
     with zipfile.ZipFile(first) as archive:
         assert {i.date_time for i in archive.infolist()} == {(2023, 11, 14, 22, 13, 20)}
@@ -578,12 +585,75 @@ def test_libreoffice_converts_every_sheet_and_the_gap_list_survives(bundled, tmp
     assert analysis.sentence() in summary
 
 
+def pdftotext() -> str:
+    found = shutil.which("pdftotext")
+    if found:
+        return found
+    if os.environ.get("CI") == "true":
+        pytest.fail("poppler (pdftotext) is required under CI=true but is not installed")
+    pytest.skip("poppler (pdftotext) is not installed; apt-get install poppler-utils")
+
+
 def test_libreoffice_prints_the_workbook_to_pdf(bundled, tmp_path):
-    path = bundled[1]
+    analysis, path, _ = bundled
     out = tmp_path / "pdf"
     convert(path, "pdf", out)
     pdf = out / f"{path.stem}.pdf"
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+    pages = []
+    for page in range(1, 200):
+        done = subprocess.run(
+            [pdftotext(), "-f", str(page), "-l", str(page), "-layout", str(pdf), "-"],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            break
+        pages.append(done.stdout)
+    # a handful of pages: about one per incident sheet's few rows, never one per column
+    assert len(pages) <= 4 + 2 + len(analysis.incidents) // 2, len(pages)
+    text = "\n".join(pages)
+    # readable at print scale: pdftotext finds whole titles, headers and the finding
+    assert "Gap report: " + analysis.mandate.title in text
+    assert " ".join(analysis.sentence().split()[:8]) in " ".join(text.split())
+    for record in analysis.incidents:
+        words = " ".join(record["fields"]["title"].split()[:4])
+        assert words in " ".join(text.split()), words
+    first_incident_page = next(p for p in pages if "Why" in p and "Gap" in p)
+    assert all(h in first_incident_page for h in ("ID", "Title", "Date", "Level", "Status"))
+
+
+def test_the_gap_chart_prints_on_a_page_of_its_own(book):
+    ws = book["Summary"]
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    (chart,) = ws._charts
+    breaks = [b.id for b in ws.row_breaks.brk]
+    heading = next(r[0].row for r in ws.iter_rows() if str(r[0].value or "").startswith("Gaps:"))
+    assert breaks == [heading - 1]  # the gaps' table and chart begin the second page
+    assert chart.height <= 12
+
+
+@pytest.mark.parametrize("sheet", INCIDENT_SHEETS)
+def test_incident_sheets_print_landscape_one_page_wide_with_the_header_repeated(book, sheet):
+    ws = book[sheet]
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$1:$1"
+    assert ws.freeze_panes == "B2"
+    printed = INCIDENT_SHEETS[sheet][1]
+    last = openpyxl.utils.get_column_letter(len(LEADING) + len(printed))
+    assert ws.print_area == f"'{sheet}'!$A$1:${last}${max(ws.max_row, 2)}"
+    # long text wraps only where it is meant to; rows stay a printable height
+    headers = header_row(ws)
+    for row in ws.iter_rows(min_row=2):
+        cells = dict(zip(headers, row, strict=True))
+        assert not cells["Notes"].alignment.wrap_text and not cells["Sources"].alignment.wrap_text
+        assert cells["Summary"].alignment.wrap_text
+        height = ws.row_dimensions[row[0].row].height
+        assert height is None or height <= 12 * 15
 
 
 def test_libreoffice_shows_formula_like_text_as_typed(tmp_path):
@@ -591,7 +661,7 @@ def test_libreoffice_shows_formula_like_text_as_typed(tmp_path):
              "general_election", "@SUM(1)"]]  # fmt: skip
     analysis = scope_gap.analyze(write_table(tmp_path / "in.csv", rows))
     path = tmp_path / "r.xlsx"
-    write_xlsx(analysis, path)
+    render_xlsx(analysis).save(path)
     out = tmp_path / "csv"
     convert(
         path, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,2", out

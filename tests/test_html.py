@@ -17,7 +17,13 @@ from click.testing import CliRunner
 import scope_gap
 from scope_gap.cli import main
 from scope_gap.reports import html as html_report
-from scope_gap.reports.html import anchor_id, clean_text, link_target, render_html, write_html
+from scope_gap.reports.html import (
+    anchor_id,
+    clean_text,
+    link_target,
+    render_html,
+    render_html_report,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -238,8 +244,12 @@ def test_anchor_ids_keep_plain_ids_and_make_others_safe_and_distinct() -> None:
     assert anchor_id("FI-001") == "incident-FI-001"
     odd = anchor_id("a b")
     assert odd == anchor_id("a b")  # stable
-    assert re.fullmatch(r"incident-[\w.-]+", odd)
+    assert odd == "incident-a~20~b"
+    assert re.fullmatch(r"incident-[\w.~-]+", odd)
     assert odd != anchor_id("a-b") and odd != anchor_id("a_b") and odd != anchor_id("a\tb")
+    # injective: an ID that looks like another's escaped form gets its own anchor
+    tricky = ["a b", "a~20~b", "a-b", "a~b", "é", "e\u0301", "a\u200bb", "ab", "\ud800"]
+    assert len({anchor_id(i) for i in tricky}) == len(tricky)
 
 
 # --- structure ---------------------------------------------------------------------------------
@@ -356,8 +366,11 @@ def test_gap_list_is_grouped_by_gap_with_reasons_evidence_and_sources(
     for combo in combos:
         n = sum(1 for r in outside if tuple(r["gaps"]) == combo)
         assert f"{' · '.join(combo)} ({n})" in titles
+    from scope_gap.wording import reasons
+
+    worded = dict(zip((r["id"] for r in bundled.incidents), reasons(bundled), strict=True))
     for record in outside:
-        assert record["reasons"][0] in section.text
+        assert worded[record["id"]][0] in section.text  # plain words, not the JSON reasons
         assert f"incident-{record['id']}" in section.ids()
     assert "intelligence" in section.text
     assert "The Bureau" in section.text
@@ -367,16 +380,22 @@ def test_indeterminate_list_says_what_is_unknown(bundled_page: Any) -> None:
     text, _ = bundled_page
     part = grab(r'<section id="indeterminate".*?</section>', text)
     assert 'id="incident-FI-005"' in part
-    assert "Unknown: level: not known; event type: not known; date: not known" in part
+    assert "Not known: level, event type, date" in part
 
 
 def test_in_scope_list_names_the_covering_clauses(bundled: Any, bundled_page: Any) -> None:
+    import html
+
+    from scope_gap.wording import covered_by
+
     text, _ = bundled_page
     part = grab(r'<section id="in-scope".*?</section>', text)
     for record in bundled.incidents:
         if record["status"] == "in_scope":
             row = grab(rf'<tr id="incident-{record["id"]}".*?</tr>', part)
-            covered = "".join(f"<li>{c}</li>" for c in record["covered_by"])
+            titles = covered_by(bundled.mandate, record["covered_by"])
+            assert titles[0].startswith("(a)(i)(") and " — " in titles[0]
+            covered = "".join(f"<li>{html.escape(c, quote=False)}</li>" for c in titles)
             assert covered in row
 
 
@@ -465,8 +484,8 @@ def test_same_input_and_source_date_epoch_give_identical_bytes(
     bundled: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    write_html(bundled, tmp_path / "a.html")
-    write_html(scope_gap.analyze(), tmp_path / "b.html")
+    render_html_report(bundled).save(tmp_path / "a.html")
+    render_html_report(scope_gap.analyze()).save(tmp_path / "b.html")
     first = (tmp_path / "a.html").read_bytes()
     assert first == (tmp_path / "b.html").read_bytes()
     assert b"2023-11-14T22:13:20Z" in first
@@ -488,7 +507,7 @@ def test_long_lists_are_cut_with_a_pointer_to_the_full_reports(
 ) -> None:
     monkeypatch.setattr(html_report, "LIST_LIMIT", 4)
     analysis = scope_gap.analyze(str(write_csv(tmp_path / "many.csv", generated_rows(30))))
-    warnings = write_html(analysis, tmp_path / "many.html")
+    warnings = render_html_report(analysis).save(tmp_path / "many.html")
     page = Page((tmp_path / "many.html").read_text(encoding="utf-8"))
     listed = [r for r in page.find("tr") if "data-s" in r]
     assert len(listed) == 4 * 3  # gap list, indeterminate, in scope
@@ -534,8 +553,8 @@ def browser() -> Any:
 @pytest.fixture(scope="module")
 def report_files(tmp_path_factory: pytest.TempPathFactory, bundled: Any, hostile: Any) -> Any:
     folder = tmp_path_factory.mktemp("pages")
-    write_html(bundled, folder / "bundled.html")
-    write_html(hostile, folder / "hostile.html")
+    render_html_report(bundled).save(folder / "bundled.html")
+    render_html_report(hostile).save(folder / "hostile.html")
     return {
         "bundled": (folder / "bundled.html").as_uri(),
         "hostile": (folder / "hostile.html").as_uri(),

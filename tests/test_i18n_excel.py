@@ -18,8 +18,8 @@ from scope_gap.model import COLUMNS, ENUMS
 from scope_gap.reports import OutputError, excel, write_reports
 from scope_gap.reports.compare import matrix_rows
 from scope_gap.reports.csv import rows as csv_rows
-from scope_gap.reports.excel import write_xlsx
-from scope_gap.reports.template import write_template
+from scope_gap.reports.excel import render_xlsx
+from scope_gap.reports.template import render_template
 from tests.test_excel import convert, header_row, write_table
 
 SHEETS_FR = [
@@ -85,7 +85,7 @@ def french(tmp_path_factory):
     analysis = scope_gap.analyze()
     path = tmp_path_factory.mktemp("fr") / "hogue-2023-rapport.xlsx"
     with use_language("fr"):
-        warnings = write_xlsx(analysis, path)
+        warnings = render_xlsx(analysis).save(path)
     return analysis, path, warnings
 
 
@@ -182,7 +182,7 @@ def test_no_english_message_is_left_in_the_french_workbook(french, book):
 
 
 def test_the_english_workbook_keeps_its_english_names(tmp_path):
-    write_xlsx(scope_gap.analyze(), tmp_path / "en.xlsx")
+    render_xlsx(scope_gap.analyze()).save(tmp_path / "en.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "en.xlsx")
     assert wb.sheetnames == list(excel.SHEETS.values())
     assert wb.properties.language is None
@@ -197,7 +197,7 @@ def test_french_cells_keep_text_as_typed_dates_as_dates_and_links(tmp_path):
     ]  # fmt: skip
     analysis = scope_gap.analyze(write_table(tmp_path / "in.csv", rows, header))
     with use_language("fr"):
-        write_xlsx(analysis, tmp_path / "r.xlsx")
+        render_xlsx(analysis).save(tmp_path / "r.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "r.xlsx")["Hors mandat"]
     names = header_row(ws)
     x1, x2 = (dict(zip(names, row, strict=True)) for row in ws.iter_rows(min_row=2))
@@ -221,7 +221,7 @@ def test_warnings_and_the_truncation_marker_are_in_french(tmp_path):
     rows = [["C1", "bad\x07title", "2022", "municipal", "general_election", long]]
     analysis = scope_gap.analyze(write_table(tmp_path / "in.csv", rows))
     with use_language("fr"):
-        warnings = write_xlsx(analysis, tmp_path / "r.xlsx")
+        warnings = render_xlsx(analysis).save(tmp_path / "r.xlsx")
         size = format_number(len(long))
     assert any(
         w.startswith("Rapport Excel, feuille «\u00a0Hors mandat\u00a0»\u00a0: 1 cellule dont")
@@ -253,12 +253,13 @@ def test_input_columns_named_as_the_french_reports_computed_ones_are_not_carried
     rows = [["E1", "t", "2022", "municipal", "general_election", "a", "b"]]
     analysis = scope_gap.analyze(write_table(tmp_path / "in.csv", rows, header))
     with use_language("fr"):
-        write_xlsx(analysis, tmp_path / "r.xlsx")
+        render_xlsx(analysis).save(tmp_path / "r.xlsx")
         header_csv = csv_rows(analysis)[0]
     headers = header_row(openpyxl.load_workbook(tmp_path / "r.xlsx")["Hors mandat"])
     # SPEC 7: our reports' computed columns, in either language, are recognised on input
-    assert headers[-1] == "Origine" and "Statut (entrée)" not in headers
-    assert header_csv[-1] == "Origine" and "Origine (entrée)" not in header_csv
+    assert headers[-2:] == ["Valeurs inconnues", "Origine"]
+    assert header_csv[-2:] == ["Valeurs inconnues", "Origine"]
+    assert not any("(entrée)" in h for h in [*headers, *header_csv])
 
 
 # --- CSV header and the comparison matrix ------------------------------------------------
@@ -294,7 +295,7 @@ def test_the_comparison_matrix_header_is_in_french():
 def template(tmp_path: Path) -> Path:
     path = tmp_path / "incidents.xlsx"
     with use_language("fr"):
-        write_template(path)
+        render_template().save(path)
     return path
 
 

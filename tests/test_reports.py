@@ -6,7 +6,7 @@ import json
 import pytest
 
 import scope_gap
-from scope_gap.reports import atomic_write, write_reports
+from scope_gap.reports import Rendered, write_file, write_reports
 
 
 def test_json_report_has_exactly_the_contract_shape(tmp_path, make_csv, make_mandate):
@@ -130,7 +130,7 @@ def test_csv_report_columns_rows_and_origins(tmp_path, make_csv, make_mandate):
         header=["id", "title", "date", "level", "event_type", "notes", "Region"],
     )
     analysis = scope_gap.analyze(incidents, make_mandate())
-    [path] = write_reports(analysis, tmp_path / "out", ["csv"])
+    [path] = write_reports(analysis, tmp_path / "out", ["csv"]).paths
     rows = _csv_rows(path)
     assert rows[0] == [
         "ID",
@@ -144,9 +144,11 @@ def test_csv_report_columns_rows_and_origins(tmp_path, make_csv, make_mandate):
         "Covered by",
         "Notes",
         "Region",
+        "Unknown",
         "Origin",
     ]
     assert rows[1][:6] == ["X", "t", "2019-05", "federal", "general_election", "in_scope"]
+    assert rows[1][-2] == ""
     assert rows[1][8] == "A; C"
     assert rows[1][-1] == f"{incidents}:2"
     assert rows[2][5] == "invalid"
@@ -160,7 +162,9 @@ def test_csv_neutralizes_formula_text(tmp_path, make_csv, make_mandate, text):
         [["X", text, "", "", "", text]],
         header=["id", "title", "date", "level", "event_type", "notes"],
     )
-    [path] = write_reports(scope_gap.analyze(incidents, make_mandate()), tmp_path / "out", ["csv"])
+    [path] = write_reports(
+        scope_gap.analyze(incidents, make_mandate()), tmp_path / "out", ["csv"]
+    ).paths
     row = _csv_rows(path)[1]
     assert row[1] == "'" + text
     assert row[9] == "'" + text
@@ -169,18 +173,18 @@ def test_csv_neutralizes_formula_text(tmp_path, make_csv, make_mandate, text):
 def test_atomic_write_leaves_nothing_on_failure(tmp_path):
     target = tmp_path / "r.json"
 
-    def broken(path):
-        path.write_text("half", encoding="utf-8")
+    def broken():
+        yield b"half"
         raise RuntimeError("renderer failed")
 
     with pytest.raises(RuntimeError):
-        atomic_write(target, broken)
+        write_file(target, Rendered(broken))
     assert list(tmp_path.iterdir()) == []
 
 
 def test_atomic_write_replaces_a_previous_report_whole(tmp_path):
     target = tmp_path / "r.json"
     target.write_text("old", encoding="utf-8")
-    atomic_write(target, lambda p: p.write_text("new", encoding="utf-8"))
+    write_file(target, Rendered(b"new"))
     assert target.read_text(encoding="utf-8") == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]

@@ -209,7 +209,7 @@ def test_compare_two_mandates(page: Any) -> None:
     page.check("#c-whole-of-government")
     page.click("#compare")
     page.wait_for_selector("#compare-downloads a", timeout=60_000)
-    counts = scope_gap.api.compare([DATA], ["hogue-2023", "whole-of-government"]).counts()
+    counts = scope_gap.compare([DATA], ["hogue-2023", "whole-of-government"]).counts()
     cells = page.eval_on_selector_all(
         "#matrix tbody tr:first-child td", "cells => cells.map(c => c.textContent)"
     )

@@ -11,13 +11,13 @@ from click.testing import CliRunner
 import scope_gap
 from scope_gap.cli import main
 from scope_gap.model import COLUMNS, ENUMS
-from scope_gap.reports.template import write_template
+from scope_gap.reports.template import render_template
 
 
 @pytest.fixture
 def template(tmp_path: Path) -> Path:
     path = tmp_path / "incidents.xlsx"
-    write_template(path)
+    render_template().save(path)
     return path
 
 

@@ -6,8 +6,8 @@ import openpyxl
 import pytest
 
 import scope_gap
-from scope_gap.reports import COMPARE_WRITERS, write_reports
-from scope_gap.reports.amend import write_amend_outputs
+from scope_gap.reports import write_reports
+from scope_gap.reports.common import STATUS_PALETTE
 
 from .conftest import SIMPLE_MANDATE
 from .test_excel import convert
@@ -27,9 +27,7 @@ def comparison_book(tmp_path, make_csv, make_mandate):
     comparison = scope_gap.compare(
         make_csv(ROWS), [make_mandate(), make_mandate(WIDE, name="wide.yaml")]
     )
-    [path] = write_reports(
-        comparison, tmp_path / "out", ["xlsx"], stem=comparison.stem, table=COMPARE_WRITERS
-    )
+    [path] = write_reports(comparison, tmp_path / "out", ["xlsx"]).paths
     return path
 
 
@@ -45,7 +43,7 @@ def test_compare_workbook_sheets_matrix_and_safe_cells(comparison_book):
         for cell in row:
             assert cell.data_type != "f"
     assert matrix["A2"].quotePrefix and matrix["B3"].quotePrefix
-    assert matrix["C3"].fill.start_color.rgb.endswith("DDEBF7")
+    assert matrix["C3"].fill.start_color.rgb.endswith(STATUS_PALETTE["context_only"][0])
     assert "Matrix" in matrix.tables
     adds = [[c.value for c in r] for r in wb["Adds"].iter_rows()]
     assert adds == [["Mandate", "ID", "Title"], ["wide", "M", "@municipal 2019"]]
@@ -72,7 +70,7 @@ def test_amend_workbook_lists_changes_clauses_and_uncovered(tmp_path, make_csv, 
         ]
     )
     result = scope_gap.amend(incidents, make_mandate(), cover=["X", "Y"])
-    paths = write_amend_outputs(result, tmp_path / "out", ["xlsx"])
+    paths = write_reports(result, tmp_path / "out", ["xlsx"]).paths
     book = [p for p in paths if p.suffix == ".xlsx"][0]
     wb = openpyxl.load_workbook(book)
     assert wb.sheetnames == ["Amendments", "Clauses", "Uncovered", "About"]

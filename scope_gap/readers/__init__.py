@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..errors import BadTableError, Location, did_you_mean, os_reason
+from ..errors import BadTableError, Location, did_you_mean
+from ..files import display_path, read_limited
 from ..i18n import N_, _
-from .base import ENV, Limits, RawTable, ReadOptions, limits_from_env, over_limit
+from .base import ENV, Limits, RawTable, ReadOptions, limits_from_env
 from .columnmap import load_column_map
 from .csv import read_csv
 from .json import read_json, read_jsonl
@@ -44,20 +44,6 @@ class Upload:
     file: Path
 
 
-def _read_bytes(source: Path, path: str, limits: Limits) -> bytes:
-    """The file's bytes, refused before reading when it is larger than the limit."""
-    try:
-        with open(source, "rb") as handle:
-            data = handle.read(limits.file_bytes + 1)
-    except OSError as exc:
-        raise BadTableError(
-            _("cannot be read: {reason}").format(reason=os_reason(exc)), Location(path)
-        ) from None
-    if len(data) > limits.file_bytes:
-        over_limit(path, _("is larger than the input size limit"), "file_bytes", limits.file_bytes)
-    return data
-
-
 def read_table(
     source: str | Path | Upload,
     *,
@@ -83,14 +69,10 @@ def read_table(
     if isinstance(source, Upload):
         path, file = source.name, Path(source.file)
     else:
-        path = str(source)
-        file = Path(path)
+        path = display_path(source)
+        file = Path(source)
     if path == "-" and not isinstance(source, Upload):
-        data = sys.stdin.buffer.read(limits.file_bytes + 1)
-        if len(data) > limits.file_bytes:
-            over_limit(
-                path, _("is larger than the input size limit"), "file_bytes", limits.file_bytes
-            )
+        data = read_limited("-", limits.file_bytes, ENV["file_bytes"], error=BadTableError)
         return read_csv(data, "-", options.encoding, limits, options)
     suffix = Path(path).suffix.lower()
     if suffix in REFUSED:
@@ -104,7 +86,9 @@ def read_table(
             ).format(suffix=suffix or _("(none)"), hint=hint),
             Location(path),
         )
-    data = _read_bytes(file, path, limits)
+    data = read_limited(
+        file, limits.file_bytes, ENV["file_bytes"], shown_as=path, error=BadTableError
+    )
     return reader(data, path, options, limits)
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import NoReturn, TypedDict
 
 from ..dates import DayOrder
 from ..errors import BadTableError, Location, ScopeGapError
 from ..i18n import _, format_number, ngettext
+from ..limits import ENV, MIB, Limits, limits_from_env  # noqa: F401 (re-exported)
 from ..vocabulary import ColumnMap, names_columns
 
 
@@ -233,58 +233,7 @@ def split_at_header(
     return table
 
 
-# --- limits that protect the user's machine --------------------------------------------------
-
-MIB = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How much one input file may hold before it is refused (see README, "Hostile input").
-
-    Each limit can be raised with the environment variable named in `ENV`, e.g.
-    `SCOPE_GAP_MAX_ROWS=2000000`; a refused input names the limit and its variable.
-    """
-
-    file_bytes: int = 256 * MIB  # any input file, as stored
-    rows: int = 1_000_000  # data rows per file (blank rows not counted)
-    columns: int = 10_000  # header cells per file
-    cell_chars: int = 1 * MIB  # characters in one cell
-    xlsx_part_bytes: int = 256 * MIB  # one part of a workbook, inflated
-    xlsx_total_bytes: int = 1024 * MIB  # all parts of a workbook, inflated
-    xlsx_ratio: int = 100  # inflated size / compressed size of a part (Apache POI: 100)
-    xlsx_parts: int = 10_000  # members of the workbook's zip
-
-
-ENV: dict[str, str] = {
-    "file_bytes": "SCOPE_GAP_MAX_FILE_BYTES",
-    "rows": "SCOPE_GAP_MAX_ROWS",
-    "columns": "SCOPE_GAP_MAX_COLUMNS",
-    "cell_chars": "SCOPE_GAP_MAX_CELL_CHARS",
-    "xlsx_part_bytes": "SCOPE_GAP_MAX_XLSX_PART_BYTES",
-    "xlsx_total_bytes": "SCOPE_GAP_MAX_XLSX_TOTAL_BYTES",
-    "xlsx_ratio": "SCOPE_GAP_MAX_XLSX_RATIO",
-    "xlsx_parts": "SCOPE_GAP_MAX_XLSX_PARTS",
-}
-
-
-def limits_from_env(environ: Mapping[str, str] | None = None, **overrides: int) -> Limits:
-    """The default limits, changed by any `SCOPE_GAP_MAX_*` variable set, then by `overrides`."""
-    environ = os.environ if environ is None else environ
-    values: dict[str, int] = {}
-    for name, variable in ENV.items():
-        raw = environ.get(variable, "").strip().replace("_", "").replace(",", "")
-        if not raw:
-            continue
-        if not raw.isdigit() or int(raw) < 1:
-            raise BadTableError(
-                _("{setting} must be a whole number of at least 1").format(
-                    setting=f"{variable}={environ[variable]!r}"
-                )
-            )
-        values[name] = int(raw)
-    values.update(overrides)
-    return replace(Limits(), **values)
+# --- limits that protect the user's machine: defined in scope_gap.limits ----------------------
 
 
 def over_limit(

@@ -21,6 +21,7 @@ from ..i18n import _, format_number
 from ..vocabulary import match_header
 from .base import (
     ENV,
+    HEADER_SEARCH_ROWS,
     MIB,
     Limits,
     RawTable,
@@ -30,6 +31,7 @@ from .base import (
     sha256_of,
     split_at_header,
 )
+from .xlsx_scan import explain_failure, scan_sheet
 
 #: a part smaller than this is never refused for its ratio (Apache POI's grace is 100 KiB)
 RATIO_GRACE_BYTES = 1 * MIB
@@ -38,12 +40,15 @@ _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 _CHUNK = 1 << 16
 
 
-def cell_text(value: Any, is_date: bool) -> str:
-    """A cell's value as the text the user sees; date cells as ISO dates."""
+def cell_text(value: Any, is_date: bool, precision: str | None = None) -> str:
+    """A cell's value as the text the user sees; date cells as ISO dates, at the `precision`
+    ("month" or "year") their number format shows, when it shows less than a day."""
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if precision is not None and isinstance(value, dt.date):
+        return f"{value.year:04d}" if precision == "year" else f"{value.year:04d}-{value.month:02d}"
     if isinstance(value, dt.datetime):
         if is_date or value.time() == dt.time(0):
             return value.date().isoformat()
@@ -57,6 +62,12 @@ def cell_text(value: Any, is_date: bool) -> str:
             return str(int(value))
         return repr(value)
     return str(value)
+
+
+def _reraise_interrupts(exc: BaseException) -> None:
+    """Let Ctrl-C and exits through; any other failure of the reader becomes a clear error."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        raise exc
 
 
 def _refuse(path: str, message: str) -> BadTableError:
@@ -272,7 +283,8 @@ def read_xlsx(
     check_archive(data, path, limits)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises its own error types for every kind of damage
+    except BaseException as exc:  # calamine raises its own error types, and may panic
+        _reraise_interrupts(exc)
         raise _refuse(
             path, _("cannot be read as an Excel workbook: {reason}").format(reason=exc)
         ) from None
@@ -280,9 +292,20 @@ def read_xlsx(
         sheet, warnings = _choose_sheet(workbook, path, sheet)
     except BadTableError:
         raise
-    except Exception as exc:
+    except BaseException as exc:
+        _reraise_interrupts(exc)
         raise _refuse(
             path, _("cannot be read as an Excel workbook: {reason}").format(reason=exc)
+        ) from None
+    try:  # bounds, repeated rows and cells; the precision each date cell is shown at
+        shown_by_row: dict[int, dict[int, str]] = {}
+        for (row, column), shown in scan_sheet(data, sheet, path, limits).precision.items():
+            shown_by_row.setdefault(row, {})[column] = shown
+    except BadTableError:
+        raise
+    except Exception as exc:  # a part that is not XML, damaged rels...
+        raise _refuse(
+            path, _("sheet '{sheet}' cannot be read: {reason}").format(sheet=sheet, reason=exc)
         ) from None
     values: list[list[Any]] = []
     try:
@@ -291,7 +314,7 @@ def read_xlsx(
         pad = [""] * (data_sheet.start[1] if data_sheet.start else 0)
         for record in data_sheet.iter_rows():
             values.append(pad + record if pad else record)
-            if len(values) > limits.rows + 1:
+            if len(values) > limits.rows + HEADER_SEARCH_ROWS:
                 over_limit(
                     path,
                     _("sheet '{sheet}' has more than {count} rows").format(
@@ -302,7 +325,9 @@ def read_xlsx(
                 )
     except BadTableError:
         raise
-    except Exception as exc:
+    except BaseException as exc:  # a PanicException is a BaseException
+        _reraise_interrupts(exc)
+        explain_failure(data, sheet, path)  # names a date cell no calendar holds, if any
         raise _refuse(
             path, _("sheet '{sheet}' cannot be read: {reason}").format(sheet=sheet, reason=exc)
         ) from None
@@ -311,6 +336,9 @@ def read_xlsx(
     kept: list[list[Any]] = []
     for number, record in enumerate(values, start=1):
         texts = [cell_text(v, False) for v in record]
+        for i, shown in shown_by_row.get(number, {}).items():
+            if i < len(record):  # a date cell whose format shows only its month or year
+                texts[i] = cell_text(record[i], True, shown)
         while texts and not texts[-1]:
             texts.pop()
         if is_blank_row(texts):
@@ -335,7 +363,17 @@ def read_xlsx(
         raise _refuse(
             path, _("sheet '{sheet}' has no header row (it is empty)").format(sheet=sheet)
         )
+    # the header is found among the first rows (SPEC 7); rows above it are dropped
     table = split_at_header(rows, cells, path, sha256_of(data), options, sheet, warnings)
+    if len(table.rows) > limits.rows:
+        over_limit(
+            path,
+            _("sheet '{sheet}' has more than {count} rows").format(
+                sheet=sheet, count=format_number(limits.rows)
+            ),
+            "rows",
+            limits.rows,
+        )
     if len(table.headers) > limits.columns:
         over_limit(
             path,
@@ -350,7 +388,8 @@ def read_xlsx(
     ]
     first = len(kept) - len(table.rows)
     for i, record in enumerate(kept[first:]):
+        shown = shown_by_row.get(table.rows[i], {})
         for j in date_columns:  # a date cell's time part is ignored
-            if j < len(record) and isinstance(record[j], dt.datetime):
+            if j < len(record) and j not in shown and isinstance(record[j], dt.datetime):
                 table.cells[i][j] = cell_text(record[j], True)
     return table

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..i18n import _
 from ..model import display_name
-from .csv import write_table
+from . import Rendered
+from .csv import table_bytes
 from .json import dumps
 
+if TYPE_CHECKING:
+    from ..comparison import Comparison
 
-def write_compare_json(comparison: Any, path: Path) -> None:
-    path.write_bytes(dumps(comparison.to_dict()))
+
+def render_compare_json(comparison: Comparison) -> Rendered:
+    return Rendered(dumps(comparison.to_dict()))
 
 
-def matrix_rows(comparison: Any) -> tuple[list[str], list[list[str]]]:
+def matrix_rows(comparison: Comparison) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the matrix: ID, Title, a status per mandate, and 'Only in scope under'."""
     ids = [m.id for m in comparison.mandates]
     only = {i: m for m, added in comparison.adds.items() for i in added}
@@ -27,5 +30,5 @@ def matrix_rows(comparison: Any) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def write_compare_csv(comparison: Any, path: Path) -> None:
-    write_table(path, *matrix_rows(comparison))
+def render_compare_csv(comparison: Comparison) -> Rendered:
+    return Rendered(table_bytes(*matrix_rows(comparison)))

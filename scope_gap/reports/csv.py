@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
-from typing import Any
+import io
+from typing import TYPE_CHECKING, Any
 
 from ..i18n import DEFAULT_LANGUAGE, N_, _, language
 from ..model import DISPLAY_NAMES, display_name
+from . import Rendered
 from .common import LEADING, extra_columns, header_names, is_formula_like, origin_text
+
+if TYPE_CHECKING:
+    from ..analysis import Analysis
 
 FIXED = ["ID", "Title", "Date", "Level", "Event type", "Status", "Gap", "Why", "Covered by"]
 #: the headers of the report's own columns (the leading ones are the contract's display names)
 STATUS_HEADERS = [N_("Status"), N_("Gap"), N_("Why"), N_("Covered by")]
+UNKNOWN_HEADER = N_("Unknown")  # the fields not known (canonical names), before Origin
 ORIGIN = N_("Origin")
 
 
@@ -46,8 +51,8 @@ def neutralize(text: str) -> str:
 def rows(analysis: Any) -> tuple[list[str], list[list[str]]]:
     """The CSV header and rows, in input order."""
     extras = extra_columns(analysis.columns)
-    fixed, origin = fixed_headers(), _(ORIGIN)
-    header = fixed + localized_header_names(extras, fixed + [origin]) + [origin]
+    fixed, unknown, origin = fixed_headers(), _(UNKNOWN_HEADER), _(ORIGIN)
+    header = fixed + localized_header_names(extras, fixed + [unknown, origin]) + [unknown, origin]
     out = []
     for kind, record in analysis.in_order():
         fields = record["fields"]
@@ -66,17 +71,19 @@ def rows(analysis: Any) -> tuple[list[str], list[list[str]]]:
         beyond = [f"{k}: {v}" for k, v in fields.items() if k not in analysis.columns]
         if beyond:
             status[2] = "\n".join([status[2], *beyond])
-        out.append(lead + status + tail + [origin_text(record["origin"])])
+        unknown_cell = "; ".join(record.get("unknown", []))  # as the JSON names them
+        out.append(lead + status + tail + [unknown_cell, origin_text(record["origin"])])
     return header, out
 
 
-def write_table(path: Path, header: list[str], body: list[list[Any]]) -> None:
+def table_bytes(header: list[str], body: list[list[Any]]) -> bytes:
     """A CSV file for Excel users: UTF-8 with BOM, every cell neutralized."""
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([neutralize(name) for name in header])
-        writer.writerows([[neutralize(str(v)) for v in row] for row in body])
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow([neutralize(name) for name in header])
+    writer.writerows([[neutralize(str(v)) for v in row] for row in body])
+    return buffer.getvalue().encode("utf-8-sig")
 
 
-def write_csv(analysis: Any, path: Path) -> None:
-    write_table(path, *rows(analysis))
+def render_csv(analysis: Analysis) -> Rendered:
+    return Rendered(table_bytes(*rows(analysis)))

@@ -9,14 +9,14 @@ what had to change is returned as warnings.
 from __future__ import annotations
 
 import datetime as dt
-import os
+import io
 import re
 import shutil
 import warnings as pywarnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.writer.excel import ExcelWriter
@@ -39,19 +40,23 @@ from ..i18n import (
     _,
     format_number,
     language,
+    locale_tag,
     localized,
     localized_field,
     ngettext,
 )
 from ..model import STATUS_LABELS, display_name, status_label
-from . import OutputError
-from .common import FORMULA_PREFIXES, LEADING, extra_columns
+from ..wording import covered_by, reasons, unknown_fields, value_label
+from . import OutputError, Rendered, source_date_epoch
+from .cells import MAX_CELL_CHARS, MAX_LINE_BREAKS, safe_text
+from .common import LEADING, STATUS_PALETTE, extra_columns
 from .csv import localized_header_names
+
+if TYPE_CHECKING:
+    from ..analysis import Analysis
 
 # Excel's limits (Microsoft's "Excel specifications and limits")
 MAX_ROWS = 1_048_576
-MAX_CELL_CHARS = 32_767
-MAX_LINE_BREAKS = 253
 MAX_LINKS = 65_530
 MAX_URL = 2_079
 
@@ -92,14 +97,8 @@ STATUS_MEANINGS = {
     ),
     "invalid": N_("The row could not be read (see '{sheet}'); it is not classified."),
 }
-# light fills with dark text; the Status text always says the same thing
-STATUS_FILLS = {
-    "in_scope": "C6EFCE",
-    "context_only": "DDEBF7",
-    "out_of_scope": "FFC7CE",
-    "indeterminate": "FFEB9C",
-    "invalid": "D9D9D9",
-}
+# the reports' one palette (light fills, dark text); the Status text always says the same
+STATUS_FILLS = {status: fill for status, (fill, _ink) in STATUS_PALETTE.items()}
 EVIDENCE_CAVEAT = N_(
     "Most incidents here come from reported intelligence and allegations, not proven facts: "
     "see the {column} column of each incident."
@@ -123,14 +122,15 @@ COVERAGE_LABELS = {"examined": N_("examined"), "context": N_("context")}
 
 WIDTHS = {
     "id": 14,
-    "title": 48,
-    "date": 22,
+    "title": 40,
+    "date": 17,
     "level": 12,
-    "event_type": 18,
-    "status": 15,
-    "gap": 40,
+    "event_type": 16,
+    "status": 14,
+    "gap": 32,
     "why": 60,
-    "covered_by": 12,
+    "covered_by": 50,
+    "unknown": 18,
     "jurisdiction": 20,
     "event": 30,
     "actor": 26,
@@ -146,24 +146,31 @@ OTHER_WIDTH = 24
 LINE_HEIGHT = 15  # points, for 11-point text
 MAX_ROW_HEIGHT = 409  # points, Excel's limit
 CHARS_PER_WIDTH = 1.1  # characters of running text per unit of column width
-WRAPPED = frozenset({"wrap", "header", "label", "link", *(f"status:{s}" for s in STATUS_FILLS)})
+WRAPPED = frozenset({"wrap", "header", "label", *(f"status:{s}" for s in STATUS_FILLS)})
+#: the input columns whose long text wraps; the others keep one line (rows stay short in print)
+WRAPPED_EXTRAS = frozenset({"summary"})
+MAX_LINES = 12  # a row grows to at most this many lines; the cell keeps its whole text
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
-# C0 controls but tab, LF and CR, and what XML 1.0 cannot hold at all
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _PRECISE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _URL = re.compile(r"(?i)\b(?:https?://|mailto:)[^\s<>\"';]+")
 _FIRST_EXCEL_DAY = dt.date(1900, 3, 1)  # earlier serials hit the 1900 leap-year bug
 
 
-def write_xlsx(analysis: Any, path: Path) -> list[str]:
-    """Write the gap report workbook to `path`; return what had to change (warnings)."""
+def check_xlsx(analysis: Analysis) -> None:
+    """OutputError if the workbook cannot hold this analysis (Excel's rows per sheet)."""
+    _Book(analysis).check_size()
+
+
+def render_xlsx(analysis: Analysis) -> Rendered:
+    """The gap report workbook, and what had to change in it (warnings)."""
     book = _Book(analysis)
     book.check_size()
     book.build()
-    book.save(Path(path))
-    return book.warnings()
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return Rendered(buffer.getvalue(), tuple(book.warnings()))
 
 
 # --- cells ------------------------------------------------------------------------------
@@ -206,20 +213,6 @@ def precise_date(text: str) -> dt.date | None:
     return day if day >= _FIRST_EXCEL_DAY else None
 
 
-def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _truncate(text: str, size: int) -> str:
-    """At most MAX_CELL_CHARS UTF-16 units (Excel's count), with a visible marker."""
-    marker = " … " + _(
-        "[truncated: {size} characters in all; the JSON report has the full text]"
-    ).format(size=format_number(size))
-    keep = MAX_CELL_CHARS - _utf16_len(marker)
-    cut = text.encode("utf-16-le")[: 2 * keep].decode("utf-16-le", "ignore")
-    return cut + marker
-
-
 class _Counter:
     """Cells that had to change, by kind and sheet, with the first few places."""
 
@@ -254,6 +247,7 @@ class _Styles:
         self._ws = ws
         self._cache: dict[tuple[Any, ...], Any] = {}
         wrap = Alignment(wrap_text=True, vertical="top")
+        top = Alignment(vertical="top")
         self.looks: dict[str, dict[str, Any]] = {
             "plain": {},
             "wrap": {"alignment": wrap},
@@ -261,7 +255,8 @@ class _Styles:
             "title": {"font": Font(bold=True, size=14)},
             "heading": {"font": Font(bold=True, size=12)},
             "label": {"alignment": wrap, "font": Font(bold=True)},
-            "link": {"alignment": wrap, "font": Font(color="0563C1", underline="single")},
+            "cell": {"alignment": top},
+            "link": {"alignment": top, "font": Font(color="0563C1", underline="single")},
             "date": {"alignment": Alignment(vertical="top"), "number_format": DATE_FORMAT},
             "datetime": {
                 "alignment": Alignment(horizontal="left"),
@@ -270,10 +265,10 @@ class _Styles:
             "percent": {"number_format": "0.0%"},
             "number": {"alignment": Alignment(vertical="top")},
         }
-        for status, colour in STATUS_FILLS.items():
+        for status, (colour, ink) in STATUS_PALETTE.items():
             self.looks[f"status:{status}"] = {
                 "alignment": wrap,
-                "font": Font(bold=True),
+                "font": Font(bold=True, color=ink),
                 "fill": PatternFill("solid", start_color=colour, end_color=colour),
             }
 
@@ -312,21 +307,11 @@ class _Sheet:
 
     def text(self, value: Any, look: str = "wrap", link: str | None = None) -> WriteOnlyCell:
         """A string cell showing `value` as typed: never a formula, within Excel's limits."""
-        text = value if type(value) is str else "" if value is None else str(value)
-        column = self._column
-        if _ILLEGAL.search(text):
-            text = _ILLEGAL.sub("", text)
-            self.book.changes.add("control", self.title, self._where(column))
-        if len(text) > MAX_CELL_CHARS // 2:
-            size = _utf16_len(text)
-            if size > MAX_CELL_CHARS:
-                text = _truncate(text, len(text))
-                self.book.changes.add("truncated", self.title, self._where(column))
+        safe = safe_text(value)
+        text, column = safe.text, self._column
+        for change in safe.changes:
+            self.book.changes.add(change, self.title, self._where(column))
         breaks = text.count("\n")
-        if breaks > MAX_LINE_BREAKS:
-            parts = text.split("\n")
-            text = "\n".join(parts[:MAX_LINE_BREAKS]) + "\n" + " ".join(parts[MAX_LINE_BREAKS:])
-            self.book.changes.add("breaks", self.title, self._where(column))
         cell = self._cell()
         # set directly: the text is clean already, and the `value` setter would read a
         # leading '=' as a formula and '#N/A' as an error value
@@ -339,7 +324,7 @@ class _Sheet:
                 look = "link"
             else:
                 self.book.changes.add("links", self.title, self._where(column))
-        cell._style = self.book.styles.get(look, text.startswith(FORMULA_PREFIXES))
+        cell._style = self.book.styles.get(look, safe.formula_like)
         if look in WRAPPED and column < len(self._chars):
             chars = self._chars[column]
             lines = _lines(text, chars) if breaks else -(-len(text) // chars)
@@ -403,7 +388,7 @@ class _Sheet:
         ready mapping it costs nothing per row, as a RowDimension it is serialised anew
         for every row (a tenth of the whole time for large reports).
         """
-        height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines)
+        height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * min(lines, MAX_LINES))
         attributes = self._heights.get(height)
         if attributes is None:
             attributes = self._heights[height] = dict(RowDimension(self.ws, ht=height))
@@ -487,7 +472,7 @@ def _lines(text: str, chars: int) -> int:
 
 
 def _clean_header(name: str) -> str:
-    return " ".join(_ILLEGAL.sub("", name).split()) or _("Column")
+    return " ".join(safe_text(name).text.split()) or _("Column")
 
 
 def unique_headers(names: list[str]) -> list[str]:
@@ -510,14 +495,7 @@ def unique_headers(names: list[str]) -> list[str]:
 
 def _epoch() -> dt.datetime | None:
     """SOURCE_DATE_EPOCH as a naive UTC time, for reproducible builds."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value:
-        return None
-    try:
-        seconds = int(value)
-    except ValueError:
-        return None
-    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).replace(tzinfo=None)
+    return source_date_epoch()
 
 
 class _Book:
@@ -532,6 +510,10 @@ class _Book:
         self.sheets = {key: _Sheet(self, key) for key in SHEETS}
         self.styles = _Styles(self.sheets["summary"].ws)
         self.incidents = analysis.incidents
+        # each incident's reasons in plain words, by record (records are shared: never mutated)
+        self.why = {
+            id(record): why for record, why in zip(self.incidents, reasons(analysis), strict=True)
+        }
         self.by_status: dict[str, list[dict[str, Any]]] = {k: [] for k in STATUS_LABELS}
         for record in self.incidents:
             self.by_status[record["status"]].append(record)
@@ -563,7 +545,7 @@ class _Book:
         props.subject = _("Incidents outside the mandate {id}").format(id=mandate.id)
         props.creator = f"scope-gap {__version__}"
         if language() != DEFAULT_LANGUAGE:
-            props.language = {"fr": "fr-CA"}.get(language(), language())
+            props.language = locale_tag()
         props.description = self.analysis.sentence()
         props.created = props.modified = self.generated
         self.write_summary()
@@ -593,7 +575,7 @@ class _Book:
         sheet.spanning(display_name("evidence"), evidence_caveat(), span)
         sheet.spanning(_("Mandate"), title, span)
         if mandate.authority:
-            sheet.spanning(_("Authority"), mandate.authority, span)
+            sheet.spanning(_("Authority"), localized(mandate, "authority"), span)
         if mandate.url:
             link = first_link(mandate.url)
             sheet.spanning(_("Terms of reference"), mandate.url, span, link=link)
@@ -634,7 +616,11 @@ class _Book:
             values = [counts.get(s, 0) for s in statuses[:4]]
             sheet.start_row()
             sheet.append(
-                [sheet.text(level), *(sheet.value(v) for v in values), sheet.value(sum(values))]
+                [
+                    sheet.text(value_label("level", level)),
+                    *(sheet.value(v) for v in values),
+                    sheet.value(sum(values)),
+                ]
             )
         sheet.skip()
 
@@ -644,6 +630,8 @@ class _Book:
             sheet.append([sheet.text(sheet_name(key), "label"), sheet.text(_(what), "plain")])
         sheet.skip()
 
+        # the gaps and their chart start a printed page of their own, so the chart is whole
+        sheet.ws.row_breaks.append(Break(id=sheet.row))
         sheet.line(
             _("Gaps: why incidents are not in scope (an incident may have several)"),
             look="heading",
@@ -671,7 +659,8 @@ class _Book:
             if max(summary["by_gap"].values()) <= 10:
                 chart.y_axis.majorUnit = 1
             chart.width = 24
-            chart.height = max(7.0, 1.2 * len(summary["by_gap"]) + 3)
+            # at most a landscape page's height less the table above it
+            chart.height = min(12.0, max(7.0, 1.2 * len(summary["by_gap"]) + 3))
             sheet.ws.add_chart(chart, f"A{last_gap + 2}")
         else:
             sheet.line(_("(none: every incident is in scope)"))
@@ -684,12 +673,12 @@ class _Book:
         extras = extra_columns(self.analysis.columns)
         middle = [_("Gap"), _("Why")] if with_gap else [_("Covered by")]
         fixed = [*(display_name(k) for k in LEADING), _("Status"), *middle]
-        origin = _("Origin")
-        headers = unique_headers(
-            fixed + localized_header_names(extras, fixed + [origin]) + [origin]
-        )
+        # after the input columns: the fields not known (gap sheets), then the origin
+        tail = ([_("Unknown")] if with_gap else []) + [_("Origin")]
+        headers = unique_headers(fixed + localized_header_names(extras, fixed + tail) + tail)
         keys = LEADING + ["status"] + (["gap", "why"] if with_gap else ["covered_by"]) + extras
-        sheet.widths([WIDTHS.get(k, OTHER_WIDTH) for k in keys] + [WIDTHS["origin"]])
+        keys += (["unknown"] if with_gap else []) + ["origin"]
+        sheet.widths([WIDTHS.get(k, OTHER_WIDTH) for k in keys])
         sheet.ws.freeze_panes = "B2"
         sheet.print_setup(title_rows=True)
         sheet.line(*headers, look="header")
@@ -700,6 +689,10 @@ class _Book:
         translated = language() != DEFAULT_LANGUAGE
         summary_at = extras.index("summary") if translated and "summary" in extras else -1
         labels = {code: status_label(code) for code in STATUS_LABELS}
+        mandate = self.analysis.mandate
+        evidence_at = extras.index("evidence") if "evidence" in extras else -1
+        # long text wraps in these columns only (rows stay a sensible height when printed)
+        wrapped = {i for i, c in enumerate(extras) if c in WRAPPED_EXTRAS}
         for record in records:
             fields = record["fields"]
             status = record["status"]
@@ -708,24 +701,32 @@ class _Book:
                 text(fields.get("id", "")),
                 text(localized_field(fields, "title") if translated else fields.get("title", "")),
                 date_or_text(fields.get("date", "")),
-                text(fields.get("level", "")),
-                text(fields.get("event_type", "")),
+                text(value_label("level", fields.get("level", ""))),
+                text(value_label("event_type", fields.get("event_type", ""))),
                 text(labels[status], f"status:{status}"),
             ]
             if with_gap:
                 row.append(text("; ".join(record["gaps"])))
-                row.append(text("\n".join(record["reasons"])))
+                row.append(text("\n".join(self.why[id(record)])))
             else:
-                row.append(text("; ".join(record["covered_by"])))
+                row.append(text("\n".join(covered_by(mandate, record["covered_by"]))))
             for index, column in enumerate(extras):
                 value = (
                     localized_field(fields, column)
                     if index == summary_at
+                    else value_label("evidence", fields.get(column, ""))
+                    if index == evidence_at
                     else fields.get(column, "")
                 )
-                row.append(text(value, link=first_link(value) if index == sources_at else None))
+                link = first_link(value) if index == sources_at else None
+                row.append(text(value, "wrap" if index in wrapped else "cell", link=link))
+            if with_gap:
+                row.append(text(unknown_fields(record["unknown"])))
             row.append(text(_origin(record["origin"])))
             sheet.append(row)
+        # a printed page holds the columns that say what and why (ID to Why, or Covered by),
+        # at a readable scale; the sheet keeps every column
+        sheet.ws.print_area = f"A1:{get_column_letter(len(fixed))}{max(sheet.row, 2)}"
         sheet.table(TABLE_NAMES[key], headers)
         sheet.ws.close()
 
@@ -765,13 +766,13 @@ class _Book:
     def write_mandate(self) -> None:
         sheet = self.sheets["mandate"]
         mandate = self.analysis.mandate
-        sheet.widths([24, 16, 12, 70, 80])
+        sheet.widths([24, 16, 12, 70, 80, 40])
         sheet.print_setup(title_rows=False)
         sheet.start_row()
         sheet.append([sheet.text(localized(mandate, "title"), "title")])
         for label, value, linked in [
             (_("Mandate id"), mandate.id, False),
-            (_("Authority"), mandate.authority, False),
+            (_("Authority"), localized(mandate, "authority"), False),
             (_("Terms of reference"), mandate.url, True),
             (_("Rule file"), mandate.path, False),
             (_("Rule file SHA-256"), mandate.sha256, False),
@@ -781,7 +782,15 @@ class _Book:
                 sheet.spanning(label, value, ("B", "E", 170), link=link)
         sheet.skip()
         sheet.line(_("Clauses"), look="heading")
-        sheet.line(_("Clause"), _("Reference"), _("Coverage"), _("Text"), _("Rule"), look="header")
+        sheet.line(
+            _("Clause"),
+            _("Reference"),
+            _("Coverage"),
+            _("Text"),
+            _("Rule"),
+            _("Short title"),
+            look="header",
+        )
         for clause in mandate.clauses:
             coverage = clause.coverage.value
             sheet.line(
@@ -790,6 +799,7 @@ class _Book:
                 _(COVERAGE_LABELS[coverage]) if coverage in COVERAGE_LABELS else coverage,
                 localized(clause, "text") or "",
                 rule_text(clause.when),
+                localized(clause, "short") or "",
             )
         sheet.skip()
         sheet.line(_("Periods"), look="heading")
@@ -850,7 +860,7 @@ class _Book:
             out.append(text)
         return out
 
-    def save(self, path: Path) -> None:
+    def save(self, path: Path | IO[bytes]) -> None:
         with _ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True, when=self.epoch) as archive:
             ExcelWriter(self.wb, archive).save()
 
@@ -895,12 +905,18 @@ def _origin(origin: dict[str, Any]) -> str:
     return f"{origin['path']}{sheet}:{origin['row']}"
 
 
+def _zip_time(when: dt.datetime) -> tuple[int, int, int, int, int, int]:
+    """A time as a zip entry holds it: zip dates run from 1980 to 2107."""
+    when = min(max(when, dt.datetime(1980, 1, 1)), dt.datetime(2107, 12, 31, 23, 59, 58))
+    return when.timetuple()[:6]  # type: ignore[return-value]
+
+
 class _ZipFile(zipfile.ZipFile):
     """A zip whose entries all carry one timestamp when one is given (SOURCE_DATE_EPOCH)."""
 
     def __init__(self, *args: Any, when: dt.datetime | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._when = None if when is None else max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
+        self._when = None if when is None else _zip_time(when)
 
     def _info(self, name: str) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=self._when)  # type: ignore[arg-type]

@@ -14,12 +14,10 @@ import base64
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 from collections import Counter
 from functools import lru_cache
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader
@@ -30,8 +28,10 @@ from ..engine import rule_text
 from ..i18n import (
     N_,
     _,
+    format_count,
     format_date,
     format_number,
+    is_default_language,
     language,
     localized,
     localized_field,
@@ -48,7 +48,12 @@ from ..model import (
     split_sources,
     status_label,
 )
-from .common import extra_columns, header_names, origin_text
+from ..wording import covered_by, reasons, unknown_fields, value_label
+from . import Rendered, source_date_epoch
+from .common import STATUS_PALETTE, extra_columns, header_names, origin_text
+
+if TYPE_CHECKING:
+    from ..analysis import Analysis
 
 #: Rows shown per list (gap list, indeterminate, in scope, invalid); the rest are summarised.
 LIST_LIMIT = 1000
@@ -70,7 +75,6 @@ DETAIL_COLUMNS = ["jurisdiction", "event", "actor", "tactic", "target", "summary
 # and isolates (U+202A-U+202E, U+2066-U+2069) that could make text read in a false order.
 _UNSAFE_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _URL_IN_TEXT = re.compile(r"(?:https?://|mailto:)[^\s<>\"']+", re.IGNORECASE)
-_ANCHOR_UNSAFE = re.compile(r"[^\w.-]")
 
 
 def clean_text(value: Any) -> str:
@@ -117,23 +121,21 @@ def source_pieces(source: str) -> list[tuple[str, str | None]]:
 
 
 def anchor_id(incident_id: str) -> str:
-    """`incident-<ID>`, stable across runs; an ID with characters unsafe in a URL fragment is
-    replaced by a safe form plus a short hash of the ID, so two IDs never share an anchor."""
-    text = clean_text(incident_id)
-    safe = _ANCHOR_UNSAFE.sub("-", text)
-    if safe != str(incident_id) or not safe:
-        digest = hashlib.sha256(str(incident_id).encode("utf-8")).hexdigest()[:8]
-        safe = f"{safe.strip('-') or 'x'}-{digest}"
-    return f"incident-{safe}"
+    """`incident-<ID>`, stable across runs and injective: letters, digits, `.`, `_` and `-`
+    stay as they are; any other character (`~` too) is written `~<hex code point>~`, so
+    two different IDs never share an anchor (`a b` is `incident-a~20~b`)."""
+    out = []
+    for char in str(incident_id):
+        if char.isalnum() or char in "._-":
+            out.append(char)
+        else:
+            out.append(f"~{ord(char):x}~")
+    return "incident-" + "".join(out)
 
 
 def generated_at() -> str:
     """Now in UTC, or `SOURCE_DATE_EPOCH` when it is set (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
-    else:
-        moment = dt.datetime.now(dt.timezone.utc)
+    moment = source_date_epoch() or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     return moment.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -147,9 +149,9 @@ def _finalize(value: Any) -> Any:
 def number(value: Any) -> str:
     """A count as a person reads it: as Python prints it in English (no separator, as the page
     always showed it), with the French separators in French."""
-    if language() == "en" or isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
-    return format_number(value)
+    return format_count(value)
 
 
 @lru_cache(maxsize=1)
@@ -170,6 +172,12 @@ def environment() -> Environment:
     env.filters["clean"] = clean_text
     env.filters["num"] = number
     env.filters["thousands"] = format_number
+    env.globals["status_css"] = Markup(
+        "\n".join(
+            f".st-{code} {{ background: #{fill.lower()}; color: #{ink.lower()}; }}"
+            for code, (fill, ink) in STATUS_PALETTE.items()
+        )
+    )
     return env
 
 
@@ -195,10 +203,6 @@ def status_labels() -> dict[str, str]:
     return {code: _status_label(code) for code in STATUS_LABELS}
 
 
-def _enum_text(value: str) -> str:
-    return value.replace("_", " ")
-
-
 #: columns the page shows in the current language when the data gives them (`title_fr`...)
 LOCALIZED_COLUMNS = ("title", "summary")
 
@@ -207,40 +211,14 @@ def _details(fields: dict[str, Any], extras: list[tuple[str, str]]) -> list[tupl
     out = [(_label(key), localized_field(fields, key)) for key in DETAIL_COLUMNS]
     # in another language, the `<column>_<lang>` columns shown in place of a column are not
     # repeated among the extras
-    shown = {f"{key}_{language()}" for key in LOCALIZED_COLUMNS} if language() != "en" else set()
+    shown = set() if is_default_language() else {f"{key}_{language()}" for key in LOCALIZED_COLUMNS}
     out += [(name, fields.get(key, "")) for key, name in extras if key not in shown]
     return [(name, str(value)) for name, value in out if str(value).strip()]
 
 
-def _unknown_fields(analysis: Any, ids: set[str]) -> dict[str, list[str]]:
-    """For each indeterminate incident, the fields whose value leaves an examined clause
-    undecided, with that value when one is given (an imprecise date)."""
-    if not ids:
-        return {}
-    frame = analysis.explanations()
-    examined = {c.id for c in analysis.mandate.clauses if c.coverage is Coverage.EXAMINED}
-    frame = frame[
-        frame["incident"].isin(ids) & (frame["blame"] == "unknown") & frame["clause"].isin(examined)
-    ]
-    out: dict[str, list[str]] = {}
-    for incident, condition, value in zip(
-        frame["incident"], frame["condition"], frame["value"].astype(str), strict=True
-    ):
-        field = condition.split(" ", 1)[0]
-        name = _label(field).lower()
-        if value.strip() in ("", UNKNOWN):
-            text = _("{name}: not known").format(name=name)
-        else:
-            text = _("{name}: {value} is not precise enough to decide").format(
-                name=name, value=value
-            )
-        items = out.setdefault(incident, [])
-        if text not in items:
-            items.append(text)
-    return out
-
-
-def _incident_row(record: dict[str, Any], extras: list[tuple[str, str]]) -> dict[str, Any]:
+def _incident_row(
+    record: dict[str, Any], extras: list[tuple[str, str]], why: list[str], mandate: Any
+) -> dict[str, Any]:
     fields = record["fields"]
     level = fields.get("level", "") or UNKNOWN
     return {
@@ -248,14 +226,16 @@ def _incident_row(record: dict[str, Any], extras: list[tuple[str, str]]) -> dict
         "anchor": anchor_id(record["id"]),
         "title": localized_field(fields, "title"),
         "date": fields.get("date", ""),
-        "level": level,
-        "event_type": _enum_text(fields.get("event_type", "")),
+        "level": value_label("level", level),
+        "level_code": level,
+        "event_type": value_label("event_type", fields.get("event_type", "")),
         "status": record["status"],
         "status_label": _status_label(record["status"]),
-        "reasons": record["reasons"],
-        "covered_by": record["covered_by"],
+        "reasons": why,
+        "covered_by": covered_by(mandate, record["covered_by"]),
         "gaps": record["gaps"],
-        "evidence": _enum_text(fields.get("evidence", "")) or _("not given"),
+        "unknown": unknown_fields(record["unknown"]),
+        "evidence": value_label("evidence", fields.get("evidence", "")) or _("not given"),
         "sources": [source_pieces(s) for s in split_sources(clean_text(fields.get("sources", "")))],
         "details": _details(fields, extras),
         "origin": origin_text(record["origin"]),
@@ -290,26 +270,27 @@ def context(analysis: Any) -> dict[str, Any]:
     ]
     gap_index = {label: i for i, label in enumerate(summary["by_gap"])}
 
-    lists: dict[str, list[dict[str, Any]]] = {"gap": [], "indeterminate": [], "in_scope": []}
+    lists: dict[str, list[tuple[dict[str, Any], list[str]]]] = {
+        "gap": [],
+        "indeterminate": [],
+        "in_scope": [],
+    }
     totals: Counter[str] = Counter()
     group_totals: Counter[tuple[str, ...]] = Counter()
-    for record in analysis.incidents:
+    for record, why in zip(analysis.incidents, reasons(analysis), strict=True):
         status = record["status"]
         key = "gap" if status in GAP_STATUSES else status
         totals[key] += 1
         if key == "gap":
             group_totals[tuple(record["gaps"])] += 1
         if len(lists[key]) < LIST_LIMIT:
-            lists[key].append(record)
+            lists[key].append((record, why))
 
-    unknown = _unknown_fields(analysis, {r["id"] for r in lists["indeterminate"]})
-
-    def rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def rows(records: list[tuple[dict[str, Any], list[str]]]) -> list[dict[str, Any]]:
         out = []
-        for record in records:
-            row = _incident_row(record, extras)
+        for record, why in records:
+            row = _incident_row(record, extras, why, mandate)
             row["gap_ids"] = " ".join(str(gap_index[g]) for g in row["gaps"] if g in gap_index)
-            row["unknown"] = unknown.get(record["id"], [])
             out.append(row)
         return out
 
@@ -355,7 +336,7 @@ def context(analysis: Any) -> dict[str, Any]:
                 x += w
         level_rows.append(
             {
-                "level": level,
+                "level": value_label("level", level),
                 "total": sum(counts.values()),
                 "segments": segments,
                 "parts": [(_status_label(s), counts.get(s, 0)) for s in CHART_STATUSES],
@@ -369,16 +350,21 @@ def context(analysis: Any) -> dict[str, Any]:
     ]
     evidence = Counter((r["fields"].get("evidence", "") or UNKNOWN) for r in analysis.incidents)
     evidence_counts = [
-        (_enum_text(grade), evidence[grade]) for grade in ENUMS["evidence"] if evidence[grade]
+        (value_label("evidence", grade), evidence[grade])
+        for grade in ENUMS["evidence"]
+        if evidence[grade]
     ]
 
-    levels_present = [lv for lv in ENUMS["level"] if lv in summary["by_level"]]
+    levels_present = [
+        (lv, value_label("level", lv)) for lv in ENUMS["level"] if lv in summary["by_level"]
+    ]
     statuses_present = [s for s in CHART_STATUSES if summary[s]]
 
     clauses = [
         {
             "id": clause.id,
             "ref": clause.ref or "",
+            "short": localized(clause, "short") or "",
             "coverage": _(COVERAGE_LABELS.get(clause.coverage.value, clause.coverage.value)),
             "text": localized(clause, "text") or "",
             "rule": rule_text(clause.when),
@@ -406,7 +392,7 @@ def context(analysis: Any) -> dict[str, Any]:
         "mandate": {
             "id": mandate.id,
             "title": localized(mandate, "title"),
-            "authority": mandate.authority or "",
+            "authority": localized(mandate, "authority") or "",
             "url": mandate.url or "",
             "href": link_target(mandate.url or ""),
             "sha256": mandate.sha256 or "",
@@ -510,9 +496,7 @@ def _warnings(analysis: Any) -> list[str]:
     ]
 
 
-def write_html(analysis: Any, path: Path) -> list[str] | None:
-    """Write the HTML report to `path`; returns warnings for lists it had to shorten."""
+def render_html_report(analysis: Analysis) -> Rendered:
+    """The HTML report as UTF-8, and warnings for lists it had to shorten."""
     page, warnings = render_html(analysis)
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(page)
-    return warnings or None
+    return Rendered(page.encode("utf-8"), tuple(warnings))

@@ -8,7 +8,8 @@ inline lists cannot bite.
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -16,8 +17,10 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import __version__
-from ..i18n import DEFAULT_LANGUAGE, N_, _, language
+from ..i18n import DEFAULT_LANGUAGE, N_, _, language, locale_tag
 from ..model import COLUMNS, ENUMS
+from . import Rendered
+from .cells import put_text
 
 INCIDENTS_SHEET = "Incidents"
 DICTIONARY_SHEET = "Data dictionary"
@@ -57,6 +60,13 @@ NOTES = [
 ]
 
 
+def _text(sheet: Any, row: int, column: int, value: Any) -> Any:
+    """A text cell, made safe like every workbook's (reports.cells)."""
+    cell = sheet.cell(row=row, column=column)
+    put_text(cell, value)
+    return cell
+
+
 def _sheet_name(name: str) -> str:
     """The helper sheets' names in the current language (the incident sheet keeps its name)."""
     if language() == DEFAULT_LANGUAGE:
@@ -64,8 +74,8 @@ def _sheet_name(name: str) -> str:
     return _({DICTIONARY_SHEET: N_("Data dictionary"), LISTS_SHEET: N_("Lists")}[name])
 
 
-def write_template(path: Path) -> None:
-    """Write a blank incident workbook to `path` (whatever its suffix)."""
+def render_template() -> Rendered:
+    """A blank incident workbook in the current language."""
     wb = Workbook()
     sheet = wb.active
     sheet.title = INCIDENTS_SHEET
@@ -73,7 +83,7 @@ def write_template(path: Path) -> None:
     header_fill = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
     columns = list(COLUMNS)
     for index, name in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=name)
+        cell = _text(sheet, 1, index, name)
         cell.font = header_font
         cell.fill = header_fill
         letter = get_column_letter(index)
@@ -88,9 +98,9 @@ def write_template(path: Path) -> None:
     lists = wb.create_sheet(lists_sheet)
     lists.sheet_state = "hidden"
     for index, (name, values) in enumerate(ENUMS.items(), start=1):
-        lists.cell(row=1, column=index, value=name)
+        _text(lists, 1, index, name)
         for row, value in enumerate(values, start=2):
-            lists.cell(row=row, column=index, value=value)
+            _text(lists, row, index, value)
         letter = get_column_letter(index)
         source = f"{quote_sheetname(lists_sheet)}!${letter}$2:${letter}${len(values) + 1}"
         validation = DataValidation(
@@ -120,17 +130,19 @@ def write_template(path: Path) -> None:
     props.title = _("scope-gap incident table")
     props.subject = _("Foreign-interference incidents to check against an inquiry's mandate")
     if language() != DEFAULT_LANGUAGE:
-        props.language = {"fr": "fr-CA"}.get(language(), language())
+        props.language = locale_tag()
     props.creator = f"scope-gap {__version__}"
     wb.active = 0
-    wb.save(path)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return Rendered(buffer.getvalue())
 
 
 def _write_dictionary(sheet, font: Font, fill: PatternFill) -> None:  # type: ignore[no-untyped-def]
     wrap = Alignment(wrap_text=True, vertical="top")
     headers = [_("Column"), _("Required"), _("Meaning"), _("Allowed values")]
     for index, (name, width) in enumerate(zip(headers, [16, 12, 60, 60], strict=True), start=1):
-        cell = sheet.cell(row=1, column=index, value=name)
+        cell = _text(sheet, 1, index, name)
         cell.font, cell.fill = font, fill
         sheet.column_dimensions[get_column_letter(index)].width = width
     for row, (name, required) in enumerate(COLUMNS.items(), start=2):
@@ -147,10 +159,10 @@ def _write_dictionary(sheet, font: Font, fill: PatternFill) -> None:  # type: ig
             required_text = _("yes (may be blank)")
         values = [name, required_text, _(MEANINGS[name]), allowed]
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row, column=column, value=value)
+            cell = _text(sheet, row, column, value)
             cell.alignment = wrap
     row = len(COLUMNS) + 3
-    sheet.cell(row=row, column=1, value=_("Notes")).font = font
+    _text(sheet, row, 1, _("Notes")).font = font
     for offset, note in enumerate(NOTES, start=1):
-        sheet.cell(row=row + offset, column=1, value=_(note))
+        _text(sheet, row + offset, 1, _(note))
     sheet.freeze_panes = "A2"

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import re
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..analysis import STATUS_ORDER
 from ..i18n import N_, _, language, localized, localized_field, ngettext
 from ..model import STATUS_LABELS
-from .common import is_formula_like
+from . import Rendered
+from .cells import put_text
+from .common import STATUS_PALETTE
 from .compare import matrix_rows
 from .html import _label, _status_label, environment, generated_at, number, status_labels
+
+if TYPE_CHECKING:
+    from ..amendment import AmendResult
+    from ..comparison import Comparison
 
 
 def _render(**context: Any) -> str:
@@ -37,7 +43,7 @@ def _titles(comparison: Any) -> dict[str, str]:
     return {r["id"]: titles.get(r["id"], r["title"]) for r in comparison.matrix}
 
 
-def write_compare_html(comparison: Any, path: Path) -> None:
+def render_compare_html(comparison: Comparison) -> Rendered:
     counts = comparison.counts()
     titles = _titles(comparison)
     ids = [m.id for m in comparison.mandates]
@@ -65,7 +71,7 @@ def write_compare_html(comparison: Any, path: Path) -> None:
         command=comparison.command,
         mandate_list=_mandate_list(comparison.mandates),
     )
-    path.write_text(html, encoding="utf-8")
+    return Rendered(html.encode("utf-8"))
 
 
 def _compare_headline(comparison: Any) -> str:
@@ -79,7 +85,7 @@ def _compare_headline(comparison: Any) -> str:
     return _("{parts} documented incidents.").format(parts="; ".join(parts))
 
 
-def write_amend_html(result: Any, path: Path) -> None:
+def render_amend_html(result: AmendResult) -> Rendered:
     from ..amendment import rule_diff
 
     changed = {clause: (before, after) for clause, before, after in rule_diff(result)}
@@ -130,7 +136,7 @@ def write_amend_html(result: Any, path: Path) -> None:
         command=result.command,
         mandate_list=_mandate_list([result.mandate, result.amended]),
     )
-    path.write_text(html, encoding="utf-8")
+    return Rendered(html.encode("utf-8"))
 
 
 def _op_text(change: dict[str, Any]) -> str:
@@ -156,15 +162,6 @@ SHEETS = {
     "uncovered": N_("Uncovered"),
 }
 
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_CELL_LIMIT = 32_767
-_FILLS = {
-    "in_scope": "C6EFCE",
-    "context_only": "DDEBF7",
-    "out_of_scope": "FFC7CE",
-    "indeterminate": "FFEB9C",
-    "invalid": "D9D9D9",
-}
 
 
 def _put(ws: Any, row: int, column: int, value: Any, bold: bool = False) -> Any:
@@ -175,13 +172,7 @@ def _put(ws: Any, row: int, column: int, value: Any, bold: bool = False) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         cell.value = value
     else:
-        text = _ILLEGAL.sub("", "" if value is None else str(value))
-        if len(text) > _CELL_LIMIT:
-            text = text[: _CELL_LIMIT - 40] + " … " + _("[truncated; see the JSON report]")
-        cell._value = text  # not the setter: it would read a leading '=' as a formula
-        cell.data_type = "s"
-        if is_formula_like(text):
-            cell.quotePrefix = True
+        put_text(cell, value)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     if bold:
         cell.font = Font(bold=True)
@@ -211,14 +202,16 @@ def _sheet(
 
 
 def _fill_statuses(ws: Any, first_column: int, last_column: int) -> None:
-    from openpyxl.styles import PatternFill
+    from openpyxl.styles import Font, PatternFill
 
     codes = {_status_label(code): code for code in STATUS_LABELS}
     for row in ws.iter_rows(min_row=2, min_col=first_column, max_col=last_column):
         for cell in row:
-            colour = _FILLS.get(codes.get(str(cell.value), ""))
-            if colour:
+            code = codes.get(str(cell.value), "")
+            if code in STATUS_PALETTE:
+                colour, ink = STATUS_PALETTE[code]
                 cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
+                cell.font = Font(bold=True, color=ink)
 
 
 def _about(wb: Any, result: Any, mandates: list[Any]) -> None:
@@ -246,13 +239,15 @@ def _about(wb: Any, result: Any, mandates: list[Any]) -> None:
     _sheet(wb, sheet_name("about"), [_("Item"), _("Value")], rows, [22, 100])
 
 
-def _save(wb: Any, path: Path, title: str) -> None:
+def _save(wb: Any, title: str) -> Rendered:
     wb.properties.title = title
     wb.properties.creator = f"scope-gap {__version__}"
-    wb.save(path)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return Rendered(buffer.getvalue())
 
 
-def write_compare_xlsx(comparison: Any, path: Path) -> None:
+def render_compare_xlsx(comparison: Comparison) -> Rendered:
     from openpyxl import Workbook
 
     from .excel import sheet_name
@@ -292,10 +287,10 @@ def write_compare_xlsx(comparison: Any, path: Path) -> None:
         [22, 14, 60],
     )
     _about(wb, comparison, comparison.mandates)
-    _save(wb, path, _("Mandate comparison: {ids}").format(ids=", ".join(ids)))
+    return _save(wb, _("Mandate comparison: {ids}").format(ids=", ".join(ids)))
 
 
-def write_amend_xlsx(result: Any, path: Path) -> None:
+def render_amend_xlsx(result: AmendResult) -> Rendered:
     from openpyxl import Workbook
 
     from ..amendment import rule_diff
@@ -341,4 +336,4 @@ def write_amend_xlsx(result: Any, path: Path) -> None:
         [14, 90],
     )
     _about(wb, result, [result.mandate, result.amended])
-    _save(wb, path, _("Amendments to {id}").format(id=result.mandate.id))
+    return _save(wb, _("Amendments to {id}").format(id=result.mandate.id))

@@ -8,8 +8,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import Location, RuleError, RulesError, date_problem, did_you_mean, os_reason
-from ..i18n import DEFAULT_LANGUAGE, _, language
+from ..errors import Location, RuleError, RulesError, date_problem, did_you_mean
+from ..files import display_path, read_rule_file
+from ..i18n import _, is_default_language
 from ..model import (
     All,
     AnyOf,
@@ -29,9 +30,9 @@ from .yamlload import YList, YMap, load_yaml
 
 MANDATE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 TOP_KEYS = ("mandate", "periods", "clauses")
-MANDATE_KEYS = ("id", "title", "title_fr", "authority", "url")
+MANDATE_KEYS = ("id", "title", "title_fr", "authority", "authority_fr", "url")
 PERIOD_KEYS = ("start", "end", "label", "label_fr")
-CLAUSE_KEYS = ("id", "ref", "text", "text_fr", "coverage", "when")
+CLAUSE_KEYS = ("id", "ref", "text", "text_fr", "short", "short_fr", "coverage", "when")
 COMBINATORS = ("all", "any", "not")
 LEAF_EXTRA_KEYS = ("field", "gap", "gap_fr")
 MAX_DEPTH = 64
@@ -39,7 +40,7 @@ MAX_DEPTH = 64
 
 def _mandate_section() -> str:
     """How messages name the `mandate` mapping of a rule file ("mandate" in English)."""
-    return "mandate" if language() == DEFAULT_LANGUAGE else _("the mandate section")
+    return "mandate" if is_default_language() else _("the mandate section")
 
 
 def _period(name: Any) -> str:
@@ -116,7 +117,7 @@ class _Parser:
                     head.value_marks["id"],
                 )
             title = self.text(head, "title", section, required=True)
-            for key in ("title_fr", "authority", "url"):
+            for key in ("title_fr", "authority", "authority_fr", "url"):
                 extra[key] = self.text(head, key, section)
         if "periods" in root and root["periods"] is not None:
             self.parse_periods(root["periods"], root.value_marks["periods"])
@@ -134,6 +135,7 @@ class _Parser:
             url=extra.get("url"),
             title_fr=extra.get("title_fr"),
             path=self.path,
+            authority_fr=extra.get("authority_fr"),
         )
 
     def parse_periods(self, periods: Any, where: Location) -> None:
@@ -232,6 +234,8 @@ class _Parser:
                         text_fr=self.text(spec, "text_fr", a_clause),
                         coverage=coverage,
                         line=at.line,
+                        short=self.text(spec, "short", a_clause),
+                        short_fr=self.text(spec, "short_fr", a_clause),
                     )
                 )
         return out
@@ -394,15 +398,11 @@ def read_mandate(
     path: str | Path, shown_as: str | None = None
 ) -> tuple[Mandate | None, list[RuleError]]:
     """Read a rule file from disk: the mandate (with sha256) and every problem found."""
-    name = shown_as or str(path)
+    name = display_path(shown_as or path)
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        return None, [
-            RuleError(
-                _("cannot read the file: {reason}").format(reason=os_reason(exc)), Location(name)
-            )
-        ]
+        data = read_rule_file(path, name)
+    except RuleError as exc:
+        return None, [exc]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -8,8 +8,6 @@ ScopeGapError whose message is the one the command line prints.
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -243,38 +241,25 @@ def safe_filename(stem: str, fmt: str) -> str:
 
 
 def render(result: Any, fmt: str, folder: Path) -> Rendered:
-    """The report `scope-gap analyze` (or `compare`) would write in `fmt`, as bytes."""
+    """The report `scope-gap analyze` (or `compare`) would write in `fmt`, as bytes (from the
+    same renderer registry, checked the same way; `folder` is unused now nothing is written)."""
     from ..comparison import Comparison
-    from ..reports import COMPARE_WRITERS, write_reports
+    from ..reports import kind_of, renderer
 
     is_comparison = isinstance(result, Comparison)
     stem = result.stem if is_comparison else f"{result.mandate.id}-gap-report"
-    work = Path(tempfile.mkdtemp(prefix="render-", dir=folder))
-    try:
-        (written,) = write_reports(
-            result,
-            work,
-            [fmt],
-            stem="report",
-            table=COMPARE_WRITERS if is_comparison else None,
-        )
-        body = written.read_bytes()
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    entry = renderer(kind_of(result), fmt)
+    if entry.check is not None:
+        entry.check(result)
+    body = entry.render(result).data
     return Rendered(body, MEDIA_TYPES[fmt], safe_filename(stem, fmt))
 
 
 def template(folder: Path) -> Rendered:
     """The blank input workbook of `scope-gap template`, in the current language."""
-    from ..reports.template import write_template
+    from ..reports.template import render_template
 
-    work = Path(tempfile.mkdtemp(prefix="template-", dir=folder))
-    try:
-        path = work / "template.xlsx"
-        write_template(path)
-        body = path.read_bytes()
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    body = render_template().data
     return Rendered(body, MEDIA_TYPES["xlsx"], "scope-gap-template.xlsx")
 
 

@@ -286,6 +286,12 @@
       target.appendChild(el("a", fmt, { href: links[fmt], download: "", id: target.id + "-" + fmt }));
     });
   }
+  function statusCell(code) {
+    // the report's palette: each status by its colour and its border, and by its name
+    var cell = el("th", null, { scope: "row" });
+    cell.appendChild(el("span", T["status_" + code], { "class": "st st-" + code }));
+    return cell;
+  }
   var result = document.getElementById("result");
   var finding = document.getElementById("finding");
   finding.setAttribute("tabindex", "-1");
@@ -300,7 +306,7 @@
       clear(counts);
       ["in_scope", "context_only", "out_of_scope", "indeterminate", "invalid"].forEach(function (code) {
         var row = el("tr");
-        row.appendChild(el("th", T["status_" + code], { scope: "row" }));
+        row.appendChild(statusCell(code));
         row.appendChild(el("td", String(body.summary[code]), { "class": "n" }));
         counts.appendChild(row);
       });
@@ -328,7 +334,7 @@
       head.appendChild(top);
       ["in_scope", "context_only", "out_of_scope", "indeterminate", "invalid"].forEach(function (code) {
         var row = el("tr");
-        row.appendChild(el("th", T["status_" + code], { scope: "row" }));
+        row.appendChild(statusCell(code));
         answer.mandates.forEach(function (m) { row.appendChild(el("td", String(answer.counts[m.id][code]), { "class": "n" })); });
         body.appendChild(row);
       });

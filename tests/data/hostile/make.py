@@ -217,6 +217,53 @@ def xlsx_rows(n: int) -> bytes:
     return raw_xlsx(sheet_xml(rows))
 
 
+_DATE_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<numFmts count="1"><numFmt numFmtId="164" formatCode="mmm\\-yy"/></numFmts>'
+    '<cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/>'
+    '<xf numFmtId="164" applyNumberFormat="1"/></cellXfs></styleSheet>'
+)
+_STYLES_REL = (
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/styles" Target="styles.xml"/></Relationships>'
+)
+
+
+def styled_xlsx(body: str, dimension: str = "") -> bytes:
+    """A minimal workbook with a styles part (style 1: m/d/yyyy, style 2: mmm-yy) whose sheet
+    holds the good header row, then `body` (raw `<row>` elements)."""
+    header = "".join(_cell(f"{chr(65 + c)}1", v) for c, v in enumerate(GOOD_ROWS[0]))
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'{dim}<sheetData><row r="1">{header}</row>{body}</sheetData></worksheet>'
+    )
+    data = raw_xlsx(sheet, {"xl/styles.xml": _DATE_STYLES.encode()})
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            part = src.read(info.filename)
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                part = part.replace(b"</Relationships>", _STYLES_REL.encode())
+            z.writestr(info, part)
+    return out.getvalue()
+
+
+def good_row(r: int, date_cell: str | None = None, ident: str | None = None) -> str:
+    """Row r of the good table (id A<r>); `date_cell` replaces its date cell's XML."""
+    cells = [
+        _cell(f"A{r}", ident or f"A{r}"),
+        _cell(f"B{r}", "t"),
+        date_cell if date_cell is not None else _cell(f"C{r}", "2019"),
+        _cell(f"D{r}", "federal"),
+        _cell(f"E{r}", "general_election"),
+    ]
+    return f'<row r="{r}">{"".join(cells)}</row>'
+
+
 def zip_bomb() -> bytes:
     """A small workbook whose shared strings inflate to 300 MB of zeros."""
     out = io.BytesIO(raw_xlsx(sheet_xml(GOOD_ROWS)))
@@ -643,6 +690,70 @@ CASES: list[Case] = [
         "SCOPE_GAP_MAX_ROWS",
         env={"SCOPE_GAP_MAX_ROWS": "10"},
     ),
+    Case(
+        "far-cell-xfd1048576.xlsx",
+        lambda: styled_xlsx(good_row(2) + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'),
+        "refused in milliseconds from a scan of the cells (the reader would allocate the "
+        "whole sheet): a cell beyond the row limit",
+        1,
+        "has a cell in row 1,048,576",
+    ),
+    Case(
+        "far-cell-xfd4000.xlsx",
+        lambda: styled_xlsx(good_row(2) + '<row r="4000"><c r="XFD4000"><v>1</v></c></row>'),
+        "refused in milliseconds: a used range of 65 million cells for 11 written ones "
+        "(2.6 GB in the reader)",
+        1,
+        "spans A1:XFD4000 (65,536,000 cells) though only 11 cells are written",
+    ),
+    Case(
+        "far-cell-declared-dimension.xlsx",
+        lambda: styled_xlsx(good_row(2), dimension="A1:XFD1048576"),
+        "read: a declared dimension is not trusted, the cells are",
+        0,
+        rows=1,
+    ),
+    Case(
+        "date-serial-negative.xlsx",
+        lambda: styled_xlsx(good_row(2, '<c r="C2" s="1"><v>-1e12</v></c>')),
+        "refused, naming the cell: a date-formatted serial no calendar date is (the reader "
+        "would panic)",
+        1,
+        "cell C2 is formatted as a date but holds -1e12",
+    ),
+    Case(
+        "repeated-row.xlsx",
+        lambda: styled_xlsx(good_row(2) + good_row(2, ident="B2")),
+        "refused: row 2 given twice (the reader would keep the second and drop the first)",
+        1,
+        "holds row 2 twice",
+    ),
+    Case(
+        "repeated-cell.xlsx",
+        lambda: styled_xlsx(good_row(2).replace("</row>", _cell("A2", "again") + "</row>")),
+        "refused: cell A2 given twice in its row",
+        1,
+        "holds cell A2 twice",
+    ),
+    Case(
+        "rows-out-of-order.xlsx",
+        lambda: styled_xlsx(good_row(3) + good_row(2)),
+        "refused: row 2 after row 3",
+        1,
+        "lists row 2 after row 3",
+    ),
+    Case(
+        "date-cells-by-format.xlsx",
+        lambda: styled_xlsx(
+            good_row(2, '<c r="C2" s="2"><v>44501</v></c>')
+            + good_row(3, '<c r="C3" s="1"><v>44501</v></c>')
+            + good_row(4, '<c s="2"><v>44501</v></c>').replace(' r="A4"', "")
+        ),
+        "read: a date cell shown as mmm-yy is the month (2021-11), m/d/yyyy the day; cells "
+        "without references are followed in order",
+        0,
+        rows=3,
+    ),
     # JSON
     Case(
         "not-a-list.json",
@@ -746,10 +857,19 @@ CASES: list[Case] = [
     Case(
         "deep-10000-block.yaml",
         lambda: deep_block_rule(10_000),
-        "error: nested too deep, no RecursionError",
+        "error: 100 MB, over the rule-file size limit (4 MiB), refused before it is parsed",
+        1,
+        "SCOPE_GAP_MAX_RULE_BYTES",
+        kind="rules",
+    ),
+    Case(
+        "deep-1500-block.yaml",
+        lambda: deep_block_rule(1_500),
+        "error: nested too deep, no RecursionError (2.3 MB, within the size limit)",
         1,
         "nested more than",
         kind="rules",
+        large=True,
     ),
     Case(
         "deep-100.yaml",
