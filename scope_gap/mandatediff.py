@@ -9,13 +9,15 @@ field written as the `in` of the other values, `not` of `not`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from .engine import FIELD_WORDS, rule_text
-from .i18n import _, format_date, language, localized, ngettext
+from .engine import rule_text
+from .i18n import _, format_date, localized, ngettext
 from .model import ENUMS, UNKNOWN, All, AnyOf, Clause, Leaf, Mandate, Node, Not, status_label
+from .operators import field_label
 
 SCHEMA_VERSION = 1
 #: the days a date condition can speak of: an open end is written null
@@ -288,8 +290,9 @@ class LeafChange:
     after: Any
     admits: Values | Days | None
     no_longer_admits: Values | Days | None
-    periods: list[str] = field(default_factory=list)  # periods named on both sides that moved
-    spelled: dict[str, str] = field(default_factory=dict)  # values as written, in order
+    #: periods named on both sides whose dates moved
+    periods: list[str] = dataclasses.field(default_factory=list)
+    spelled: dict[str, str] = dataclasses.field(default_factory=dict)  # values as written, in order
     op_before: str | None = None  # the operator before, when it changed
 
     @property
@@ -315,7 +318,7 @@ class ClauseChange:
     change: str  # added, removed, changed, same
     before: Clause | None
     after: Clause | None
-    leaves: list[LeafChange] = field(default_factory=list)
+    leaves: list[LeafChange] = dataclasses.field(default_factory=list)
     regrouped: bool = False  # the conditions are combined differently, not only changed
 
     @property
@@ -362,7 +365,7 @@ class MandateDiff:
     clauses: list[ClauseChange]
     #: (id, status under a, status under b) of incidents whose status changes, when asked
     incidents: list[tuple[str, str, str]] | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def differs(self) -> bool:
@@ -407,14 +410,14 @@ def diff_periods(a: Mandate, b: Mandate) -> list[PeriodChange]:
     renamed: dict[str, str] = {}
     for name in only_a:
         pa = a.periods[name]
-        for other in only_b:
-            pb = b.periods[other]
-            if (pa.start, pa.end) == (pb.start, pb.end) and other not in renamed.values():
-                renamed[name] = other
+        for candidate in only_b:
+            pb = b.periods[candidate]
+            if (pa.start, pa.end) == (pb.start, pb.end) and candidate not in renamed.values():
+                renamed[name] = candidate
                 break
     out: list[PeriodChange] = []
     for name in a.periods:
-        other = name if name in b.periods else renamed.get(name)
+        other: str | None = name if name in b.periods else renamed.get(name)
         before = _period_dict(a, name)
         if other is None:
             out.append(PeriodChange(name, "removed", before, None))
@@ -578,8 +581,7 @@ def _written(value: Any) -> str:
 
 def leaf_line(change: LeafChange) -> str:
     """One changed condition in words: `level: now also provincial, municipal`."""
-    word = FIELD_WORDS.get(change.field)
-    label = _(word) if word and language() != "en" else change.field.replace("_", " ")
+    label = field_label(change.field)
     parts = []
     if change.admits is None and change.no_longer_admits is None:
         before = _written(change.before) if change.before is not None else "—"

@@ -335,6 +335,11 @@ clauses:
     assert record["clauses"][2]["text"] == [None, None]
 
 
+def test_the_library_offers_it():
+    assert scope_gap.diff_mandates is diff_mandates
+    assert "diff_mandates" in scope_gap.__all__
+
+
 def test_the_json_has_specs_shape():
     a, b = ROOT / "rules" / "hogue-2023.yaml", ROOT / "rules" / "whole-of-government.yaml"
     record = diff_mandates(a, b).to_dict()
