@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
-from .i18n import N_, _, format_number, language, ngettext, use_language
+from .i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    N_,
+    _,
+    format_count,
+    format_number,
+    ngettext,
+    use_language,
+)
 from .model import STATUS_LABELS, status_label
 
 if TYPE_CHECKING:
@@ -57,7 +66,7 @@ class _Failure(click.ClickException):
 
 def _count(value: int) -> str:
     """A count as the terminal writes it: unchanged in English, Babel's digits in French."""
-    return str(value) if language() == "en" else format_number(value)
+    return format_count(value)
 
 
 def _status_rows() -> tuple[int, list[tuple[str, str]]]:
@@ -119,7 +128,7 @@ def _translated_help(command: click.Command) -> Any:
             walk(sub)
 
     with use_language(None) as lang:
-        if lang != "en":
+        if lang != DEFAULT_LANGUAGE:
             walk(command)
         try:
             yield lang
@@ -133,7 +142,7 @@ def _format_translated_help(
 ) -> None:
     with _translated_help(command) as lang:
         click.Command.format_help(command, ctx, formatter)
-        if lang != "en":
+        if lang != DEFAULT_LANGUAGE:
             page = "".join(formatter.buffer)
             for word in CLICK_WORDS:
                 page = page.replace(word, _(word))
@@ -235,7 +244,7 @@ REPORT_FORMATS = click.option(
 )
 LANG = click.option(
     "--lang",
-    type=click.Choice(["en", "fr"]),
+    type=click.Choice(LANGUAGES),
     default=None,
     help="Language of the reports and messages (default: SCOPE_GAP_LANG, else en).",
 )

@@ -40,6 +40,7 @@ from ..i18n import (
     _,
     format_number,
     language,
+    locale_tag,
     localized,
     localized_field,
     ngettext,
@@ -544,7 +545,7 @@ class _Book:
         props.subject = _("Incidents outside the mandate {id}").format(id=mandate.id)
         props.creator = f"scope-gap {__version__}"
         if language() != DEFAULT_LANGUAGE:
-            props.language = {"fr": "fr-CA"}.get(language(), language())
+            props.language = locale_tag()
         props.description = self.analysis.sentence()
         props.created = props.modified = self.generated
         self.write_summary()

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..engine import OUTCOME_NAMES, condition_text
 from ..errors import ScopeGapError, did_you_mean
-from ..i18n import N_, _, language, localized
+from ..i18n import N_, _, is_default_language, localized
 from ..model import All, AnyOf, Leaf, Not, status_label
 from .common import origin_text
 
@@ -87,7 +87,8 @@ def explain_incident(analysis: Any, incident_id: str) -> str:
                     lines.append(f"{indent}not -> {value}")
                 case _unknown:
                     raise TypeError(f"not a condition node: {entry.node!r}")
-    status = record["status"] if language() == "en" else status_label(record["status"])
+    # English shows the status code, which is also its English word; other languages the label
+    status = record["status"] if is_default_language() else status_label(record["status"])
     lines += ["", _("status: {status}").format(status=status)]
     if record["covered_by"]:
         lines.append(_("covered by: {clauses}").format(clauses=", ".join(record["covered_by"])))
