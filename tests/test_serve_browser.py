@@ -220,7 +220,9 @@ def test_compare_two_mandates(page: Any) -> None:
     with page.expect_download() as caught:
         page.click("#compare-downloads-json")
     assert caught.value.suggested_filename == "compare-hogue-2023-whole-of-government.json"
-    assert page.frame_locator("#compare-report").locator("table").count() >= 1
+    tables = page.frame_locator("#compare-report").locator("table")
+    tables.first.wait_for(timeout=60_000)  # the frame loads after the downloads appear
+    assert tables.count() >= 1
 
 
 def test_a_problem_is_said_on_the_page(page: Any, tmp_path: Path) -> None:
