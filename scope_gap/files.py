@@ -46,11 +46,6 @@ def record_reads() -> Iterator[set[tuple[int, int]]]:
             parent |= log
 
 
-def files_read() -> set[tuple[int, int]]:
-    """The files read so far inside the current `record_reads()` block (empty outside one)."""
-    return set(_LOG.get() or ())
-
-
 def display_path(path: str | Path) -> str:
     """A path as it can be printed in any locale: undecodable bytes shown as \\xNN."""
     text = os.fspath(path)

@@ -279,3 +279,18 @@ def test_explain_shows_free_text_unknown_as_typed(tmp_path):
     assert result.exit_code == 0, result.output
     assert "title = unknown -> true" in result.output  # free text: the text it is
     assert "level = (not known) -> unknown" in result.output  # the enumerated value
+
+
+@pytest.mark.parametrize(
+    ("name", "french"),
+    [
+        ("lone-surrogate-value.json", "contient la séquence \\ud800"),
+        ("lone-surrogate-key.json", "une clé contient la séquence"),
+        ("repeated-key.json", "donne deux fois la clé"),
+    ],
+)
+def test_text_that_cannot_be_encoded_is_said_in_french_too(name, french, tmp_path):
+    path = Path(__file__).parent / "data" / "hostile" / name
+    result = invoke("analyze", str(path), "-o", str(tmp_path / "o"), "--lang", "fr")
+    assert result.exit_code == 1
+    assert french in result.output and result.output.startswith("Erreur")
