@@ -224,6 +224,11 @@ def test_compare_two_mandates(page: Any) -> None:
         str(counts["hogue-2023"]["in_scope"]),
         str(counts["whole-of-government"]["in_scope"]),
     ]
+    comparison = scope_gap.compare([DATA], ["hogue-2023", "whole-of-government"])
+    added = comparison.adds["whole-of-government"]
+    assert f"only whole-of-government has in scope ({len(added)}): {added[0]}" in page.text_content(
+        "#adds"
+    )
     with page.expect_download() as caught:
         page.click("#compare-downloads-json")
     assert caught.value.suggested_filename == "compare-hogue-2023-whole-of-government.json"
