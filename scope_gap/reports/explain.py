@@ -7,7 +7,7 @@ from typing import Any
 from ..engine import OUTCOME_NAMES, condition_text
 from ..errors import ScopeGapError, did_you_mean
 from ..i18n import N_, _, language, localized
-from ..model import All, AnyOf, Leaf, Not, status_label
+from ..model import ENUMS, UNKNOWN, All, AnyOf, Leaf, Not, status_label
 from .common import origin_text
 
 #: outcomes and coverages as the explanation writes them (marked for translation)
@@ -42,8 +42,12 @@ def _find(analysis: Any, incident_id: str) -> int:
 
 
 def _value(leaf: Leaf, fields: dict[str, str]) -> str:
+    """The value a leaf was decided on; "(not known)" for a blank cell or the *enumerated*
+    value unknown (in a free-text column `unknown` is text, as the engine reads it)."""
     text = str(fields.get(leaf.field, "")).strip()
-    return text if text and text != "unknown" else _("(not known)")
+    if not text or (leaf.field in ENUMS and text == UNKNOWN):
+        return _("(not known)")
+    return text
 
 
 def explain_incident(analysis: Any, incident_id: str) -> str:
