@@ -188,6 +188,7 @@ class RangeRef:
     end: int
     name: str | None = None  # the period's name, when it is one
     source: Any = None  # as written in the file (for round-tripping)
+    label: str | None = None  # set only by the reports people read: shown in place of it all
 
     def describe(self) -> str:
         span = str(DateInterval(self.start, self.end))
@@ -272,6 +273,8 @@ class Clause:
     text_fr: str | None = None
     coverage: Coverage = Coverage.EXAMINED
     line: int | None = None
+    short: str | None = None  # a few words for "Covered by"
+    short_fr: str | None = None
 
     @property
     def examined(self) -> bool:
@@ -285,6 +288,9 @@ class Clause:
             out["text"] = self.text
         if self.text_fr is not None:
             out["text_fr"] = self.text_fr
+        for key in ("short", "short_fr"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
         out["coverage"] = self.coverage.value
         out["when"] = self.when.to_dict()
         return out
@@ -301,6 +307,7 @@ class Mandate:
     title_fr: str | None = None
     path: str | None = None
     sha256: str | None = None
+    authority_fr: str | None = None
     #: the rule file's text, when read from one (amend writes its proposal on it)
     text: str | None = field(default=None, repr=False, compare=False)
 
@@ -316,7 +323,7 @@ class Mandate:
 
     def to_dict(self) -> dict[str, Any]:
         head: dict[str, Any] = {"id": self.id, "title": self.title}
-        for key in ("title_fr", "authority", "url"):
+        for key in ("title_fr", "authority", "authority_fr", "url"):
             if getattr(self, key) is not None:
                 head[key] = getattr(self, key)
         return {

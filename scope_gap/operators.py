@@ -139,6 +139,8 @@ def span_text(start: int, end: int) -> str:
 
 def range_text(ref: RangeRef) -> str:
     """A range of a date condition: `GE43-cycle (2015-10-20 to 2019-10-21)` or its days."""
+    if ref.label:  # a period as the reports people read name it (wording.display_leaf)
+        return ref.label
     span = span_text(ref.start, ref.end)
     return f"{ref.name} ({span})" if ref.name else span
 

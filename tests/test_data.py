@@ -31,7 +31,6 @@ MIRROR_HOSTS = {
     "docslib.org",
     "einnews.com",
     "fromthetrenchesworldreport.com",
-    "ibtimes.com",
     "intercitydailynews.com",
     "internationalfreepress.com",
     "ironwillreport.com",
@@ -218,3 +217,27 @@ def test_the_readme_matrix_is_what_compare_says():
         "data/README.md's matrix is out of date; paste this between the markers:\n"
         + matrix_markdown()
     )
+
+
+def test_the_base_covers_several_orders_of_government_and_foreign_states():
+    levels = {row["level"] for row in rows()}
+    assert {"federal", "provincial", "municipal"} <= levels
+    actors = " ".join(row["actor"] for row in rows())
+    for state in ("PRC", "India", "Pakistan"):
+        assert state in actors, state
+    assert {row["evidence"] for row in rows()} >= {"intelligence", "official_finding", "press"}
+
+
+def test_the_template_offers_press_in_its_evidence_drop_down(tmp_path):
+    import openpyxl
+    from click.testing import CliRunner
+
+    from scope_gap.cli import main
+
+    done = CliRunner().invoke(main, ["template", str(tmp_path / "template.xlsx")])
+    assert done.exit_code == 0, done.output
+    book = openpyxl.load_workbook(tmp_path / "template.xlsx")
+    lists = next(ws for ws in book.worksheets if ws.sheet_state == "hidden")
+    columns = {col[0].value: [c.value for c in col[1:] if c.value] for col in lists.iter_cols()}
+    assert columns["evidence"] == ENUMS["evidence"]
+    assert "press" in columns["evidence"]

@@ -19,6 +19,7 @@ import scope_gap
 from scope_gap.cli import main
 from scope_gap.reports import OutputError, excel, write_reports
 from scope_gap.reports.excel import render_xlsx
+from scope_gap.wording import reasons, unknown_fields
 
 SHEETS = [
     "Summary",
@@ -102,9 +103,10 @@ def test_incident_sheets_start_with_the_contract_columns(book, sheet):
     headers = header_row(book[sheet])
     assert headers[: len(LEADING) + len(middle)] == LEADING + middle
     rest = headers[len(LEADING) + len(middle) :]
+    unknown = [] if sheet == "In scope" else ["Unknown"]  # the fields not known, by name
     assert rest == [
         "Jurisdiction", "Event", "Actor", "Tactic", "Target", "Summary",
-        "Evidence", "Sources", "Notes", "title_fr", "summary_fr", "Origin",
+        "Evidence", "Sources", "Notes", "title_fr", "summary_fr", *unknown, "Origin",
     ]  # fmt: skip
 
 
@@ -174,11 +176,14 @@ def test_gap_and_why_columns_say_what_falls_short(bundled, book):
     record = next(r for r in bundled[0].incidents if r["id"] == "FI-001")
     row = row_of(book["Out of scope"], "FI-001")
     assert row["Gap"].value == "; ".join(record["gaps"])
-    assert row["Why"].value == "\n".join(record["reasons"])
+    why = dict(zip((r["id"] for r in bundled[0].incidents), reasons(bundled[0]), strict=True))
+    assert row["Why"].value == "\n".join(why["FI-001"])  # plain words, grouped by condition
+    assert (row["Unknown"].value or "") == unknown_fields(record["unknown"])
 
 
 def test_in_scope_sheet_lists_the_covering_clauses(book):
-    assert row_of(book["In scope"], "FI-009")["Covered by"].value == "A; B; C"
+    cell = row_of(book["In scope"], "FI-009")["Covered by"].value
+    assert cell.splitlines()[0] == "(a)(i)(A) — interference in the 43rd and 44th general elections"
 
 
 def test_pandas_reads_the_gap_list(bundled):
@@ -579,12 +584,75 @@ def test_libreoffice_converts_every_sheet_and_the_gap_list_survives(bundled, tmp
     assert analysis.sentence() in summary
 
 
+def pdftotext() -> str:
+    found = shutil.which("pdftotext")
+    if found:
+        return found
+    if os.environ.get("CI") == "true":
+        pytest.fail("poppler (pdftotext) is required under CI=true but is not installed")
+    pytest.skip("poppler (pdftotext) is not installed; apt-get install poppler-utils")
+
+
 def test_libreoffice_prints_the_workbook_to_pdf(bundled, tmp_path):
-    path = bundled[1]
+    analysis, path, _ = bundled
     out = tmp_path / "pdf"
     convert(path, "pdf", out)
     pdf = out / f"{path.stem}.pdf"
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+    pages = []
+    for page in range(1, 200):
+        done = subprocess.run(
+            [pdftotext(), "-f", str(page), "-l", str(page), "-layout", str(pdf), "-"],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            break
+        pages.append(done.stdout)
+    # a handful of pages: about one per incident sheet's few rows, never one per column
+    assert len(pages) <= 4 + 2 + len(analysis.incidents) // 2, len(pages)
+    text = "\n".join(pages)
+    # readable at print scale: pdftotext finds whole titles, headers and the finding
+    assert "Gap report: " + analysis.mandate.title in text
+    assert " ".join(analysis.sentence().split()[:8]) in " ".join(text.split())
+    for record in analysis.incidents:
+        words = " ".join(record["fields"]["title"].split()[:4])
+        assert words in " ".join(text.split()), words
+    first_incident_page = next(p for p in pages if "Why" in p and "Gap" in p)
+    assert all(h in first_incident_page for h in ("ID", "Title", "Date", "Level", "Status"))
+
+
+def test_the_gap_chart_prints_on_a_page_of_its_own(book):
+    ws = book["Summary"]
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    (chart,) = ws._charts
+    breaks = [b.id for b in ws.row_breaks.brk]
+    heading = next(r[0].row for r in ws.iter_rows() if str(r[0].value or "").startswith("Gaps:"))
+    assert breaks == [heading - 1]  # the gaps' table and chart begin the second page
+    assert chart.height <= 12
+
+
+@pytest.mark.parametrize("sheet", INCIDENT_SHEETS)
+def test_incident_sheets_print_landscape_one_page_wide_with_the_header_repeated(book, sheet):
+    ws = book[sheet]
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$1:$1"
+    assert ws.freeze_panes == "B2"
+    printed = INCIDENT_SHEETS[sheet][1]
+    last = openpyxl.utils.get_column_letter(len(LEADING) + len(printed))
+    assert ws.print_area == f"'{sheet}'!$A$1:${last}${max(ws.max_row, 2)}"
+    # long text wraps only where it is meant to; rows stay a printable height
+    headers = header_row(ws)
+    for row in ws.iter_rows(min_row=2):
+        cells = dict(zip(headers, row, strict=True))
+        assert not cells["Notes"].alignment.wrap_text and not cells["Sources"].alignment.wrap_text
+        assert cells["Summary"].alignment.wrap_text
+        height = ws.row_dimensions[row[0].row].height
+        assert height is None or height <= 12 * 15
 
 
 def test_libreoffice_shows_formula_like_text_as_typed(tmp_path):

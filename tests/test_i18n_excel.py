@@ -256,8 +256,9 @@ def test_an_input_column_clashing_with_a_french_header_is_kept_apart(tmp_path):
         render_xlsx(analysis).save(tmp_path / "r.xlsx")
         header_csv = csv_rows(analysis)[0]
     headers = header_row(openpyxl.load_workbook(tmp_path / "r.xlsx")["Hors mandat"])
-    assert headers[-3:] == ["Statut (entrée)", "Origine (entrée)", "Origine"]
-    assert header_csv[-3:] == ["Statut (entrée)", "Origine (entrée)", "Origine"]
+    expected = ["Statut (entrée)", "Origine (entrée)", "Valeurs inconnues", "Origine"]
+    assert headers[-4:] == expected
+    assert header_csv[-4:] == expected
 
 
 # --- CSV header and the comparison matrix ------------------------------------------------

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 import scope_gap
 from scope_gap.i18n import LOCALE_DIR, use_language
 from scope_gap.reports import html as html_report
+from scope_gap.reports.common import STATUS_PALETTE
 from scope_gap.reports.html import render_html, render_html_report, script_hash
 from scope_gap.reports.views import (
     render_amend_html,
@@ -251,7 +252,9 @@ def test_the_french_compare_and_amend_workbooks(french_views: Any) -> None:
     assert "dans le mandat" in statuses or "contexte seulement" in statuses
     # the status colours follow the French labels too
     filled = [c for c in matrix["C"][1:] if c.value == "contexte seulement"]
-    assert filled and all(c.fill.start_color.rgb.endswith("DDEBF7") for c in filled)
+    assert filled and all(
+        c.fill.start_color.rgb.endswith(STATUS_PALETTE["context_only"][0]) for c in filled
+    )
 
 
 # --- in a real browser -------------------------------------------------------------------------

@@ -143,9 +143,11 @@ def test_csv_report_columns_rows_and_origins(tmp_path, make_csv, make_mandate):
         "Covered by",
         "Notes",
         "Status (input)",
+        "Unknown",
         "Origin",
     ]
     assert rows[1][:6] == ["X", "t", "2019-05", "federal", "general_election", "in_scope"]
+    assert rows[1][-2] == ""
     assert rows[1][8] == "A; C"
     assert rows[1][-1] == f"{incidents}:2"
     assert rows[2][5] == "invalid"

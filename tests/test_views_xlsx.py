@@ -7,6 +7,7 @@ import pytest
 
 import scope_gap
 from scope_gap.reports import write_reports
+from scope_gap.reports.common import STATUS_PALETTE
 
 from .conftest import SIMPLE_MANDATE
 from .test_excel import convert
@@ -42,7 +43,7 @@ def test_compare_workbook_sheets_matrix_and_safe_cells(comparison_book):
         for cell in row:
             assert cell.data_type != "f"
     assert matrix["A2"].quotePrefix and matrix["B3"].quotePrefix
-    assert matrix["C3"].fill.start_color.rgb.endswith("DDEBF7")
+    assert matrix["C3"].fill.start_color.rgb.endswith(STATUS_PALETTE["context_only"][0])
     assert "Matrix" in matrix.tables
     adds = [[c.value for c in r] for r in wb["Adds"].iter_rows()]
     assert adds == [["Mandate", "ID", "Title"], ["wide", "M", "@municipal 2019"]]

@@ -9,6 +9,17 @@ from .cells import FORMULA_PREFIXES, is_formula_like  # noqa: F401 (re-exported)
 
 LEADING = ["id", "title", "date", "level", "event_type"]
 
+#: One palette for every report: each status's fill and text colour (RGB hex), the same in
+#: the workbook and the page. Light fills under dark text: the status is always written out
+#: too, so it reads in greyscale and without colour.
+STATUS_PALETTE: dict[str, tuple[str, str]] = {
+    "in_scope": ("E6F4EA", "14532D"),
+    "context_only": ("FFF4D6", "5C4400"),
+    "out_of_scope": ("FDE7E6", "7F1D1D"),
+    "indeterminate": ("ECEBF5", "2E2E5C"),
+    "invalid": ("EEEEEE", "333333"),
+}
+
 
 def extra_columns(columns: list[str]) -> list[str]:
     """The input columns that follow the fixed leading ones."""

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 FIXED = ["ID", "Title", "Date", "Level", "Event type", "Status", "Gap", "Why", "Covered by"]
 #: the headers of the report's own columns (the leading ones are the contract's display names)
 STATUS_HEADERS = [N_("Status"), N_("Gap"), N_("Why"), N_("Covered by")]
+UNKNOWN_HEADER = N_("Unknown")  # the fields not known (canonical names), before Origin
 ORIGIN = N_("Origin")
 
 
@@ -50,8 +51,8 @@ def neutralize(text: str) -> str:
 def rows(analysis: Any) -> tuple[list[str], list[list[str]]]:
     """The CSV header and rows, in input order."""
     extras = extra_columns(analysis.columns)
-    fixed, origin = fixed_headers(), _(ORIGIN)
-    header = fixed + localized_header_names(extras, fixed + [origin]) + [origin]
+    fixed, unknown, origin = fixed_headers(), _(UNKNOWN_HEADER), _(ORIGIN)
+    header = fixed + localized_header_names(extras, fixed + [unknown, origin]) + [unknown, origin]
     out = []
     for kind, record in analysis.in_order():
         fields = record["fields"]
@@ -70,7 +71,8 @@ def rows(analysis: Any) -> tuple[list[str], list[list[str]]]:
         beyond = [f"{k}: {v}" for k, v in fields.items() if k not in analysis.columns]
         if beyond:
             status[2] = "\n".join([status[2], *beyond])
-        out.append(lead + status + tail + [origin_text(record["origin"])])
+        unknown_cell = "; ".join(record.get("unknown", []))  # as the JSON names them
+        out.append(lead + status + tail + [unknown_cell, origin_text(record["origin"])])
     return header, out
 
 

@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.writer.excel import ExcelWriter
@@ -44,9 +45,10 @@ from ..i18n import (
     ngettext,
 )
 from ..model import STATUS_LABELS, display_name, status_label
+from ..wording import covered_by, reasons, unknown_fields, value_label
 from . import OutputError, Rendered, source_date_epoch
 from .cells import MAX_CELL_CHARS, MAX_LINE_BREAKS, safe_text
-from .common import LEADING, extra_columns
+from .common import LEADING, STATUS_PALETTE, extra_columns
 from .csv import localized_header_names
 
 if TYPE_CHECKING:
@@ -94,14 +96,8 @@ STATUS_MEANINGS = {
     ),
     "invalid": N_("The row could not be read (see '{sheet}'); it is not classified."),
 }
-# light fills with dark text; the Status text always says the same thing
-STATUS_FILLS = {
-    "in_scope": "C6EFCE",
-    "context_only": "DDEBF7",
-    "out_of_scope": "FFC7CE",
-    "indeterminate": "FFEB9C",
-    "invalid": "D9D9D9",
-}
+# the reports' one palette (light fills, dark text); the Status text always says the same
+STATUS_FILLS = {status: fill for status, (fill, _ink) in STATUS_PALETTE.items()}
 EVIDENCE_CAVEAT = N_(
     "Most incidents here come from reported intelligence and allegations, not proven facts: "
     "see the {column} column of each incident."
@@ -125,14 +121,15 @@ COVERAGE_LABELS = {"examined": N_("examined"), "context": N_("context")}
 
 WIDTHS = {
     "id": 14,
-    "title": 48,
-    "date": 22,
+    "title": 40,
+    "date": 17,
     "level": 12,
-    "event_type": 18,
-    "status": 15,
-    "gap": 40,
+    "event_type": 16,
+    "status": 14,
+    "gap": 32,
     "why": 60,
-    "covered_by": 12,
+    "covered_by": 50,
+    "unknown": 18,
     "jurisdiction": 20,
     "event": 30,
     "actor": 26,
@@ -148,7 +145,10 @@ OTHER_WIDTH = 24
 LINE_HEIGHT = 15  # points, for 11-point text
 MAX_ROW_HEIGHT = 409  # points, Excel's limit
 CHARS_PER_WIDTH = 1.1  # characters of running text per unit of column width
-WRAPPED = frozenset({"wrap", "header", "label", "link", *(f"status:{s}" for s in STATUS_FILLS)})
+WRAPPED = frozenset({"wrap", "header", "label", *(f"status:{s}" for s in STATUS_FILLS)})
+#: the input columns whose long text wraps; the others keep one line (rows stay short in print)
+WRAPPED_EXTRAS = frozenset({"summary"})
+MAX_LINES = 12  # a row grows to at most this many lines; the cell keeps its whole text
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
@@ -246,6 +246,7 @@ class _Styles:
         self._ws = ws
         self._cache: dict[tuple[Any, ...], Any] = {}
         wrap = Alignment(wrap_text=True, vertical="top")
+        top = Alignment(vertical="top")
         self.looks: dict[str, dict[str, Any]] = {
             "plain": {},
             "wrap": {"alignment": wrap},
@@ -253,7 +254,8 @@ class _Styles:
             "title": {"font": Font(bold=True, size=14)},
             "heading": {"font": Font(bold=True, size=12)},
             "label": {"alignment": wrap, "font": Font(bold=True)},
-            "link": {"alignment": wrap, "font": Font(color="0563C1", underline="single")},
+            "cell": {"alignment": top},
+            "link": {"alignment": top, "font": Font(color="0563C1", underline="single")},
             "date": {"alignment": Alignment(vertical="top"), "number_format": DATE_FORMAT},
             "datetime": {
                 "alignment": Alignment(horizontal="left"),
@@ -262,10 +264,10 @@ class _Styles:
             "percent": {"number_format": "0.0%"},
             "number": {"alignment": Alignment(vertical="top")},
         }
-        for status, colour in STATUS_FILLS.items():
+        for status, (colour, ink) in STATUS_PALETTE.items():
             self.looks[f"status:{status}"] = {
                 "alignment": wrap,
-                "font": Font(bold=True),
+                "font": Font(bold=True, color=ink),
                 "fill": PatternFill("solid", start_color=colour, end_color=colour),
             }
 
@@ -385,7 +387,7 @@ class _Sheet:
         ready mapping it costs nothing per row, as a RowDimension it is serialised anew
         for every row (a tenth of the whole time for large reports).
         """
-        height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines)
+        height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * min(lines, MAX_LINES))
         attributes = self._heights.get(height)
         if attributes is None:
             attributes = self._heights[height] = dict(RowDimension(self.ws, ht=height))
@@ -507,6 +509,10 @@ class _Book:
         self.sheets = {key: _Sheet(self, key) for key in SHEETS}
         self.styles = _Styles(self.sheets["summary"].ws)
         self.incidents = analysis.incidents
+        # each incident's reasons in plain words, by record (records are shared: never mutated)
+        self.why = {
+            id(record): why for record, why in zip(self.incidents, reasons(analysis), strict=True)
+        }
         self.by_status: dict[str, list[dict[str, Any]]] = {k: [] for k in STATUS_LABELS}
         for record in self.incidents:
             self.by_status[record["status"]].append(record)
@@ -568,7 +574,7 @@ class _Book:
         sheet.spanning(display_name("evidence"), evidence_caveat(), span)
         sheet.spanning(_("Mandate"), title, span)
         if mandate.authority:
-            sheet.spanning(_("Authority"), mandate.authority, span)
+            sheet.spanning(_("Authority"), localized(mandate, "authority"), span)
         if mandate.url:
             link = first_link(mandate.url)
             sheet.spanning(_("Terms of reference"), mandate.url, span, link=link)
@@ -609,7 +615,11 @@ class _Book:
             values = [counts.get(s, 0) for s in statuses[:4]]
             sheet.start_row()
             sheet.append(
-                [sheet.text(level), *(sheet.value(v) for v in values), sheet.value(sum(values))]
+                [
+                    sheet.text(value_label("level", level)),
+                    *(sheet.value(v) for v in values),
+                    sheet.value(sum(values)),
+                ]
             )
         sheet.skip()
 
@@ -619,6 +629,8 @@ class _Book:
             sheet.append([sheet.text(sheet_name(key), "label"), sheet.text(_(what), "plain")])
         sheet.skip()
 
+        # the gaps and their chart start a printed page of their own, so the chart is whole
+        sheet.ws.row_breaks.append(Break(id=sheet.row))
         sheet.line(
             _("Gaps: why incidents are not in scope (an incident may have several)"),
             look="heading",
@@ -646,7 +658,8 @@ class _Book:
             if max(summary["by_gap"].values()) <= 10:
                 chart.y_axis.majorUnit = 1
             chart.width = 24
-            chart.height = max(7.0, 1.2 * len(summary["by_gap"]) + 3)
+            # at most a landscape page's height less the table above it
+            chart.height = min(12.0, max(7.0, 1.2 * len(summary["by_gap"]) + 3))
             sheet.ws.add_chart(chart, f"A{last_gap + 2}")
         else:
             sheet.line(_("(none: every incident is in scope)"))
@@ -659,12 +672,12 @@ class _Book:
         extras = extra_columns(self.analysis.columns)
         middle = [_("Gap"), _("Why")] if with_gap else [_("Covered by")]
         fixed = [*(display_name(k) for k in LEADING), _("Status"), *middle]
-        origin = _("Origin")
-        headers = unique_headers(
-            fixed + localized_header_names(extras, fixed + [origin]) + [origin]
-        )
+        # after the input columns: the fields not known (gap sheets), then the origin
+        tail = ([_("Unknown")] if with_gap else []) + [_("Origin")]
+        headers = unique_headers(fixed + localized_header_names(extras, fixed + tail) + tail)
         keys = LEADING + ["status"] + (["gap", "why"] if with_gap else ["covered_by"]) + extras
-        sheet.widths([WIDTHS.get(k, OTHER_WIDTH) for k in keys] + [WIDTHS["origin"]])
+        keys += (["unknown"] if with_gap else []) + ["origin"]
+        sheet.widths([WIDTHS.get(k, OTHER_WIDTH) for k in keys])
         sheet.ws.freeze_panes = "B2"
         sheet.print_setup(title_rows=True)
         sheet.line(*headers, look="header")
@@ -675,6 +688,10 @@ class _Book:
         translated = language() != DEFAULT_LANGUAGE
         summary_at = extras.index("summary") if translated and "summary" in extras else -1
         labels = {code: status_label(code) for code in STATUS_LABELS}
+        mandate = self.analysis.mandate
+        evidence_at = extras.index("evidence") if "evidence" in extras else -1
+        # long text wraps in these columns only (rows stay a sensible height when printed)
+        wrapped = {i for i, c in enumerate(extras) if c in WRAPPED_EXTRAS}
         for record in records:
             fields = record["fields"]
             status = record["status"]
@@ -683,24 +700,32 @@ class _Book:
                 text(fields.get("id", "")),
                 text(localized_field(fields, "title") if translated else fields.get("title", "")),
                 date_or_text(fields.get("date", "")),
-                text(fields.get("level", "")),
-                text(fields.get("event_type", "")),
+                text(value_label("level", fields.get("level", ""))),
+                text(value_label("event_type", fields.get("event_type", ""))),
                 text(labels[status], f"status:{status}"),
             ]
             if with_gap:
                 row.append(text("; ".join(record["gaps"])))
-                row.append(text("\n".join(record["reasons"])))
+                row.append(text("\n".join(self.why[id(record)])))
             else:
-                row.append(text("; ".join(record["covered_by"])))
+                row.append(text("\n".join(covered_by(mandate, record["covered_by"]))))
             for index, column in enumerate(extras):
                 value = (
                     localized_field(fields, column)
                     if index == summary_at
+                    else value_label("evidence", fields.get(column, ""))
+                    if index == evidence_at
                     else fields.get(column, "")
                 )
-                row.append(text(value, link=first_link(value) if index == sources_at else None))
+                link = first_link(value) if index == sources_at else None
+                row.append(text(value, "wrap" if index in wrapped else "cell", link=link))
+            if with_gap:
+                row.append(text(unknown_fields(record["unknown"])))
             row.append(text(_origin(record["origin"])))
             sheet.append(row)
+        # a printed page holds the columns that say what and why (ID to Why, or Covered by),
+        # at a readable scale; the sheet keeps every column
+        sheet.ws.print_area = f"A1:{get_column_letter(len(fixed))}{max(sheet.row, 2)}"
         sheet.table(TABLE_NAMES[key], headers)
         sheet.ws.close()
 
@@ -740,13 +765,13 @@ class _Book:
     def write_mandate(self) -> None:
         sheet = self.sheets["mandate"]
         mandate = self.analysis.mandate
-        sheet.widths([24, 16, 12, 70, 80])
+        sheet.widths([24, 16, 12, 70, 80, 40])
         sheet.print_setup(title_rows=False)
         sheet.start_row()
         sheet.append([sheet.text(localized(mandate, "title"), "title")])
         for label, value, linked in [
             (_("Mandate id"), mandate.id, False),
-            (_("Authority"), mandate.authority, False),
+            (_("Authority"), localized(mandate, "authority"), False),
             (_("Terms of reference"), mandate.url, True),
             (_("Rule file"), mandate.path, False),
             (_("Rule file SHA-256"), mandate.sha256, False),
@@ -756,7 +781,15 @@ class _Book:
                 sheet.spanning(label, value, ("B", "E", 170), link=link)
         sheet.skip()
         sheet.line(_("Clauses"), look="heading")
-        sheet.line(_("Clause"), _("Reference"), _("Coverage"), _("Text"), _("Rule"), look="header")
+        sheet.line(
+            _("Clause"),
+            _("Reference"),
+            _("Coverage"),
+            _("Text"),
+            _("Rule"),
+            _("Short title"),
+            look="header",
+        )
         for clause in mandate.clauses:
             coverage = clause.coverage.value
             sheet.line(
@@ -765,6 +798,7 @@ class _Book:
                 _(COVERAGE_LABELS[coverage]) if coverage in COVERAGE_LABELS else coverage,
                 localized(clause, "text") or "",
                 rule_text(clause.when),
+                localized(clause, "short") or "",
             )
         sheet.skip()
         sheet.line(_("Periods"), look="heading")

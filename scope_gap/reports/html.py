@@ -46,8 +46,9 @@ from ..model import (
     split_sources,
     status_label,
 )
+from ..wording import covered_by, reasons, unknown_fields, value_label
 from . import Rendered, source_date_epoch
-from .common import extra_columns, header_names, origin_text
+from .common import STATUS_PALETTE, extra_columns, header_names, origin_text
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
@@ -169,6 +170,12 @@ def environment() -> Environment:
     env.filters["clean"] = clean_text
     env.filters["num"] = number
     env.filters["thousands"] = format_number
+    env.globals["status_css"] = Markup(
+        "\n".join(
+            f".st-{code} {{ background: #{fill.lower()}; color: #{ink.lower()}; }}"
+            for code, (fill, ink) in STATUS_PALETTE.items()
+        )
+    )
     return env
 
 
@@ -194,10 +201,6 @@ def status_labels() -> dict[str, str]:
     return {code: _status_label(code) for code in STATUS_LABELS}
 
 
-def _enum_text(value: str) -> str:
-    return value.replace("_", " ")
-
-
 #: columns the page shows in the current language when the data gives them (`title_fr`...)
 LOCALIZED_COLUMNS = ("title", "summary")
 
@@ -211,35 +214,9 @@ def _details(fields: dict[str, Any], extras: list[tuple[str, str]]) -> list[tupl
     return [(name, str(value)) for name, value in out if str(value).strip()]
 
 
-def _unknown_fields(analysis: Any, ids: set[str]) -> dict[str, list[str]]:
-    """For each indeterminate incident, the fields whose value leaves an examined clause
-    undecided, with that value when one is given (an imprecise date)."""
-    if not ids:
-        return {}
-    frame = analysis.explanations()
-    examined = {c.id for c in analysis.mandate.clauses if c.coverage is Coverage.EXAMINED}
-    frame = frame[
-        frame["incident"].isin(ids) & (frame["blame"] == "unknown") & frame["clause"].isin(examined)
-    ]
-    out: dict[str, list[str]] = {}
-    for incident, condition, value in zip(
-        frame["incident"], frame["condition"], frame["value"].astype(str), strict=True
-    ):
-        field = condition.split(" ", 1)[0]
-        name = _label(field).lower()
-        if value.strip() in ("", UNKNOWN):
-            text = _("{name}: not known").format(name=name)
-        else:
-            text = _("{name}: {value} is not precise enough to decide").format(
-                name=name, value=value
-            )
-        items = out.setdefault(incident, [])
-        if text not in items:
-            items.append(text)
-    return out
-
-
-def _incident_row(record: dict[str, Any], extras: list[tuple[str, str]]) -> dict[str, Any]:
+def _incident_row(
+    record: dict[str, Any], extras: list[tuple[str, str]], why: list[str], mandate: Any
+) -> dict[str, Any]:
     fields = record["fields"]
     level = fields.get("level", "") or UNKNOWN
     return {
@@ -247,14 +224,16 @@ def _incident_row(record: dict[str, Any], extras: list[tuple[str, str]]) -> dict
         "anchor": anchor_id(record["id"]),
         "title": localized_field(fields, "title"),
         "date": fields.get("date", ""),
-        "level": level,
-        "event_type": _enum_text(fields.get("event_type", "")),
+        "level": value_label("level", level),
+        "level_code": level,
+        "event_type": value_label("event_type", fields.get("event_type", "")),
         "status": record["status"],
         "status_label": _status_label(record["status"]),
-        "reasons": record["reasons"],
-        "covered_by": record["covered_by"],
+        "reasons": why,
+        "covered_by": covered_by(mandate, record["covered_by"]),
         "gaps": record["gaps"],
-        "evidence": _enum_text(fields.get("evidence", "")) or _("not given"),
+        "unknown": unknown_fields(record["unknown"]),
+        "evidence": value_label("evidence", fields.get("evidence", "")) or _("not given"),
         "sources": [source_pieces(s) for s in split_sources(clean_text(fields.get("sources", "")))],
         "details": _details(fields, extras),
         "origin": origin_text(record["origin"]),
@@ -289,26 +268,27 @@ def context(analysis: Any) -> dict[str, Any]:
     ]
     gap_index = {label: i for i, label in enumerate(summary["by_gap"])}
 
-    lists: dict[str, list[dict[str, Any]]] = {"gap": [], "indeterminate": [], "in_scope": []}
+    lists: dict[str, list[tuple[dict[str, Any], list[str]]]] = {
+        "gap": [],
+        "indeterminate": [],
+        "in_scope": [],
+    }
     totals: Counter[str] = Counter()
     group_totals: Counter[tuple[str, ...]] = Counter()
-    for record in analysis.incidents:
+    for record, why in zip(analysis.incidents, reasons(analysis), strict=True):
         status = record["status"]
         key = "gap" if status in GAP_STATUSES else status
         totals[key] += 1
         if key == "gap":
             group_totals[tuple(record["gaps"])] += 1
         if len(lists[key]) < LIST_LIMIT:
-            lists[key].append(record)
+            lists[key].append((record, why))
 
-    unknown = _unknown_fields(analysis, {r["id"] for r in lists["indeterminate"]})
-
-    def rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def rows(records: list[tuple[dict[str, Any], list[str]]]) -> list[dict[str, Any]]:
         out = []
-        for record in records:
-            row = _incident_row(record, extras)
+        for record, why in records:
+            row = _incident_row(record, extras, why, mandate)
             row["gap_ids"] = " ".join(str(gap_index[g]) for g in row["gaps"] if g in gap_index)
-            row["unknown"] = unknown.get(record["id"], [])
             out.append(row)
         return out
 
@@ -354,7 +334,7 @@ def context(analysis: Any) -> dict[str, Any]:
                 x += w
         level_rows.append(
             {
-                "level": level,
+                "level": value_label("level", level),
                 "total": sum(counts.values()),
                 "segments": segments,
                 "parts": [(_status_label(s), counts.get(s, 0)) for s in CHART_STATUSES],
@@ -368,16 +348,21 @@ def context(analysis: Any) -> dict[str, Any]:
     ]
     evidence = Counter((r["fields"].get("evidence", "") or UNKNOWN) for r in analysis.incidents)
     evidence_counts = [
-        (_enum_text(grade), evidence[grade]) for grade in ENUMS["evidence"] if evidence[grade]
+        (value_label("evidence", grade), evidence[grade])
+        for grade in ENUMS["evidence"]
+        if evidence[grade]
     ]
 
-    levels_present = [lv for lv in ENUMS["level"] if lv in summary["by_level"]]
+    levels_present = [
+        (lv, value_label("level", lv)) for lv in ENUMS["level"] if lv in summary["by_level"]
+    ]
     statuses_present = [s for s in CHART_STATUSES if summary[s]]
 
     clauses = [
         {
             "id": clause.id,
             "ref": clause.ref or "",
+            "short": localized(clause, "short") or "",
             "coverage": _(COVERAGE_LABELS.get(clause.coverage.value, clause.coverage.value)),
             "text": localized(clause, "text") or "",
             "rule": rule_text(clause.when),
@@ -405,7 +390,7 @@ def context(analysis: Any) -> dict[str, Any]:
         "mandate": {
             "id": mandate.id,
             "title": localized(mandate, "title"),
-            "authority": mandate.authority or "",
+            "authority": localized(mandate, "authority") or "",
             "url": mandate.url or "",
             "href": link_target(mandate.url or ""),
             "sha256": mandate.sha256 or "",

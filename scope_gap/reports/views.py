@@ -12,6 +12,7 @@ from ..i18n import N_, _, language, localized, localized_field, ngettext
 from ..model import STATUS_LABELS
 from . import Rendered
 from .cells import put_text
+from .common import STATUS_PALETTE
 from .compare import matrix_rows
 from .html import _label, _status_label, environment, generated_at, number, status_labels
 
@@ -161,13 +162,6 @@ SHEETS = {
     "uncovered": N_("Uncovered"),
 }
 
-_FILLS = {
-    "in_scope": "C6EFCE",
-    "context_only": "DDEBF7",
-    "out_of_scope": "FFC7CE",
-    "indeterminate": "FFEB9C",
-    "invalid": "D9D9D9",
-}
 
 
 def _put(ws: Any, row: int, column: int, value: Any, bold: bool = False) -> Any:
@@ -208,14 +202,16 @@ def _sheet(
 
 
 def _fill_statuses(ws: Any, first_column: int, last_column: int) -> None:
-    from openpyxl.styles import PatternFill
+    from openpyxl.styles import Font, PatternFill
 
     codes = {_status_label(code): code for code in STATUS_LABELS}
     for row in ws.iter_rows(min_row=2, min_col=first_column, max_col=last_column):
         for cell in row:
-            colour = _FILLS.get(codes.get(str(cell.value), ""))
-            if colour:
+            code = codes.get(str(cell.value), "")
+            if code in STATUS_PALETTE:
+                colour, ink = STATUS_PALETTE[code]
                 cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
+                cell.font = Font(bold=True, color=ink)
 
 
 def _about(wb: Any, result: Any, mandates: list[Any]) -> None:

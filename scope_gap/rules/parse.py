@@ -30,9 +30,9 @@ from .yamlload import YList, YMap, load_yaml
 
 MANDATE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 TOP_KEYS = ("mandate", "periods", "clauses")
-MANDATE_KEYS = ("id", "title", "title_fr", "authority", "url")
+MANDATE_KEYS = ("id", "title", "title_fr", "authority", "authority_fr", "url")
 PERIOD_KEYS = ("start", "end", "label", "label_fr")
-CLAUSE_KEYS = ("id", "ref", "text", "text_fr", "coverage", "when")
+CLAUSE_KEYS = ("id", "ref", "text", "text_fr", "short", "short_fr", "coverage", "when")
 COMBINATORS = ("all", "any", "not")
 LEAF_EXTRA_KEYS = ("field", "gap", "gap_fr")
 MAX_DEPTH = 64
@@ -117,7 +117,7 @@ class _Parser:
                     head.value_marks["id"],
                 )
             title = self.text(head, "title", section, required=True)
-            for key in ("title_fr", "authority", "url"):
+            for key in ("title_fr", "authority", "authority_fr", "url"):
                 extra[key] = self.text(head, key, section)
         if "periods" in root and root["periods"] is not None:
             self.parse_periods(root["periods"], root.value_marks["periods"])
@@ -135,6 +135,7 @@ class _Parser:
             url=extra.get("url"),
             title_fr=extra.get("title_fr"),
             path=self.path,
+            authority_fr=extra.get("authority_fr"),
         )
 
     def parse_periods(self, periods: Any, where: Location) -> None:
@@ -233,6 +234,8 @@ class _Parser:
                         text_fr=self.text(spec, "text_fr", a_clause),
                         coverage=coverage,
                         line=at.line,
+                        short=self.text(spec, "short", a_clause),
+                        short_fr=self.text(spec, "short_fr", a_clause),
                     )
                 )
         return out

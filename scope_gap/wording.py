@@ -1,0 +1,229 @@
+"""The words of the reports people read (xlsx, HTML, terminal), above the engine.
+
+The JSON and CSV reports keep canonical values and one reason per failed or unknown
+condition; the reports people read say the same in plain words: enumerated values as labels
+in the report's language (`leadership_race` is "leadership race", « course à la direction »),
+periods by their label, clauses by their reference and short title, and an incident's reasons
+grouped by condition, once per fact:
+
+    Level: provincial — the mandate requires federal (clauses A, B)
+    Level is not known: federal would put it within clause A
+
+Requirements are worded by the operator table (`operators.py`) on a copy of the leaf whose
+values are labels, so that each operator's wording stays in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from .i18n import N_, _, localized, ngettext
+from .model import UNKNOWN, Clause, Leaf, Mandate, RangeRef
+from .operators import TRUE, UNKNOWN_TV, field_label, is_known, requirement
+
+#: every enumerated value as people read it (marked for translation); JSON and CSV keep codes
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "level": {
+        "federal": N_("federal"),
+        "provincial": N_("provincial"),
+        "territorial": N_("territorial"),
+        "municipal": N_("municipal"),
+        "other": N_("other"),
+    },
+    "event_type": {
+        "general_election": N_("general election"),
+        "by_election": N_("by-election"),
+        "nomination_contest": N_("nomination contest"),
+        "leadership_race": N_("leadership race"),
+        "referendum": N_("referendum"),
+        "non_electoral": N_("non-electoral"),
+    },
+    "evidence": {
+        "adjudicated": N_("adjudicated"),
+        "official_finding": N_("official finding"),
+        "intelligence": N_("intelligence"),
+        "press": N_("press"),
+        "allegation": N_("allegation"),
+    },
+}
+NOT_KNOWN = N_("unknown")
+
+
+def value_label(field: str, value: Any) -> str:
+    """A cell's value as the reports people read show it: an enumerated value's label in the
+    current language ("not known" for `unknown`), any other text as given."""
+    text = "" if value is None else str(value)
+    labels = VALUE_LABELS.get(field)
+    if labels is None:
+        return text
+    key = text.strip()
+    if key == UNKNOWN:
+        return _(NOT_KNOWN)
+    label = labels.get(key)
+    return _(label) if label is not None else text
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def clause_title(clause: Clause) -> str:
+    """A clause as "Covered by" names it: its reference (else its id) and its short title,
+    `(a)(i)(A) — interference in the 43rd and 44th general elections`."""
+    name = clause.ref or clause.id
+    short = localized(clause, "short")
+    return _("{clause} — {short}").format(clause=name, short=short) if short else name
+
+
+def covered_by(mandate: Mandate, ids: list[str]) -> list[str]:
+    """The clauses that cover an incident, each by its reference and short title."""
+    clauses = {c.id: c for c in mandate.clauses}
+    return [clause_title(clauses[i]) if i in clauses else i for i in ids]
+
+
+def unknown_fields(fields: list[str]) -> str:
+    """The fields whose value is not known, as the reports name them (`level, date`)."""
+    return ", ".join(field_label(f) for f in fields)
+
+
+def display_leaf(leaf: Leaf, mandate: Mandate) -> Leaf:
+    """A copy of `leaf` whose values read as labels: enumerated values by their label, named
+    periods by their label (never their key)."""
+    value = leaf.value
+    if leaf.field in VALUE_LABELS and leaf.op in ("equals", "in", "not_in"):
+        if isinstance(value, str):
+            value = value_label(leaf.field, value)
+        else:
+            value = tuple(value_label(leaf.field, v) for v in value)
+    elif leaf.field == "date" and isinstance(value, tuple):
+        refs = []
+        for ref in value:
+            period = mandate.periods.get(ref.name or "") if isinstance(ref, RangeRef) else None
+            label = localized(period, "label") if period is not None else None
+            refs.append(replace(ref, label=label) if label else ref)
+        value = tuple(refs)
+    return replace(leaf, value=value)
+
+
+def _clauses(ids: list[str]) -> str:
+    return ngettext("clause {ids}", "clauses {ids}", len(ids)).format(ids=", ".join(ids))
+
+
+@dataclass
+class _Fact:
+    """One value of one field that keeps clauses from holding, with what each clause needs."""
+
+    field: str
+    value: str
+    kind: str  # "failed", "missing" (not known) or "imprecise" (partly inside)
+    needs: dict[str, list[str]]  # requirement -> clause ids
+    decisive: dict[str, list[str]]  # requirement -> clauses it alone would make true
+
+
+def _fact_line(fact: _Fact) -> list[str]:
+    label = _capitalized(field_label(fact.field))
+    value = value_label(fact.field, fact.value.strip())
+    lines = []
+    if fact.kind == "failed":
+        needs = "; ".join(
+            _("{need} ({clauses})").format(need=need, clauses=_clauses(ids))
+            for need, ids in fact.needs.items()
+        )
+        lines.append(
+            _("{field}: {value} — the mandate requires {needs}").format(
+                field=label, value=value, needs=needs
+            )
+        )
+        return lines
+    if fact.kind == "missing":
+        head = _("{field} is not known").format(field=label)
+    else:
+        head = _("{field}: {value} is not precise enough").format(field=label, value=value)
+    parts, required = [], []
+    for need, ids in fact.needs.items():
+        decisive = fact.decisive.get(need, [])
+        if decisive:
+            parts.append(
+                ngettext(
+                    "{need} would put it within clause {ids}",
+                    "{need} would put it within clauses {ids}",
+                    len(decisive),
+                ).format(need=need, ids=", ".join(decisive))
+            )
+        rest = [i for i in ids if i not in decisive]
+        if rest:
+            required.append(_("{need} ({clauses})").format(need=need, clauses=_clauses(rest)))
+    if required:
+        parts.append(_("the mandate requires {needs}").format(needs="; ".join(required)))
+    lines.append(_("{head}: {what}").format(head=head, what="; ".join(parts)))
+    return lines
+
+
+def _row_reasons(analysis: Any, row: int) -> list[str]:
+    """The plain-word reasons of one incident that is not in scope."""
+    evaluation, table, mandate = analysis.evaluation, analysis.table, analysis.mandate
+    facts: dict[tuple[str, str, str], _Fact] = {}
+    undecided: list[str] = []
+    for outcome in evaluation.clauses:
+        if outcome.values[row] == TRUE:
+            continue
+        clause = outcome.clause
+        entries = [
+            e
+            for e in outcome.leaf_nodes()
+            if outcome.failed[e.leaf_index][row] or outcome.unknown[e.leaf_index][row]  # type: ignore[index]
+        ]
+        for entry in entries:
+            leaf = entry.node
+            assert isinstance(leaf, Leaf) and entry.leaf_index is not None
+            codes, uniques = table.text_codes(leaf.field)
+            value = uniques[codes[row]]
+            if outcome.failed[entry.leaf_index][row]:
+                kind = "failed"
+            else:
+                kind = "missing" if not is_known(value, leaf.field) else "imprecise"
+            fact = facts.setdefault(
+                (leaf.field, value, kind), _Fact(leaf.field, value, kind, {}, {})
+            )
+            need = requirement(display_leaf(leaf, mandate), entry.negated)
+            ids = fact.needs.setdefault(need, [])
+            if clause.id not in ids:
+                ids.append(clause.id)
+            if len(entries) == 1 and kind != "failed":
+                fact.decisive.setdefault(need, []).append(clause.id)
+        if (
+            not clause.examined
+            and outcome.values[row] == UNKNOWN_TV
+            and evaluation.status[row] == "out_of_scope"
+        ):
+            undecided.append(clause.id)
+    lines = [line for fact in facts.values() for line in _fact_line(fact)]
+    if undecided:
+        lines.append(
+            ngettext(
+                "Clause {ids} (background only) could not be decided, so the incident is not "
+                "counted as background",
+                "Clauses {ids} (background only) could not be decided, so the incident is not "
+                "counted as background",
+                len(undecided),
+            ).format(ids=", ".join(undecided))
+        )
+    return lines
+
+
+def reasons(analysis: Any) -> list[list[str]]:
+    """Per incident (input order), its reasons in plain words; empty for one in scope.
+
+    Rows of one evaluation group share their reasons, so each group is worded once."""
+    evaluation = analysis.evaluation
+    n = len(analysis.table)
+    in_scope = evaluation.status == "in_scope"
+    if len(evaluation.groups) != n:  # no groups: word row by row
+        return [[] if in_scope[i] else _row_reasons(analysis, i) for i in range(n)]
+    worded = np.empty(len(evaluation.group_rows), dtype=object)
+    for group, row in enumerate(evaluation.group_rows.tolist()):
+        worded[group] = [] if in_scope[row] else _row_reasons(analysis, int(row))
+    return worded[evaluation.groups].tolist() if n else []
