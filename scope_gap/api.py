@@ -17,6 +17,7 @@ from .engine import evaluate
 from .errors import ScopeGapError, StrictError, did_you_mean
 from .files import record_reads
 from .i18n import _, format_number, ngettext
+from .mandatediff import MandateDiff
 from .model import Mandate
 from .readers import RawTable, Upload, read_table
 from .readers.base import Reading, ReadOptions
@@ -245,3 +246,31 @@ def validate(
     options = ReadOptions.of(reading)
     table = build_table(read_inputs(inputs, options), day_order=options.day_order)
     return table.inputs, table.invalid, table.warnings
+
+
+def diff_mandates(
+    a: str | Path | Mandate,
+    b: str | Path | Mandate,
+    incidents: Inputs = None,
+    **reading: Unpack[Reading],
+) -> MandateDiff:
+    """How mandate `b` differs from mandate `a`, clause by clause (section 9).
+
+    With `incidents` (paths or DataFrames; None for none), the table is read once and
+    evaluated under both (`reading`: as for `analyze`), and the diff also lists every incident
+    whose status changes.
+    """
+    from .mandatediff import diff_mandates as diff
+
+    result = diff(load_mandate(a), load_mandate(b))
+    if incidents is None or (isinstance(incidents, (list, tuple)) and not incidents):
+        return result
+    table = _read(incidents, ReadOptions.of(reading), None)
+    before = evaluate(result.a, table).status
+    after = evaluate(result.b, table).status
+    ids = table.frame["id"].tolist() if len(table) else []
+    result.incidents = [
+        (str(i), str(s1), str(s2)) for i, s1, s2 in zip(ids, before, after, strict=True) if s1 != s2
+    ]
+    result.warnings = list(table.warnings)
+    return result

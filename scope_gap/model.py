@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -19,7 +19,7 @@ from .dates import (  # noqa: F401  (dates live in scope_gap.dates; re-exported 
     parse_date,
     parse_date_part,
 )
-from .i18n import N_, _
+from .i18n import N_, _, localized
 
 
 class Level(str, Enum):
@@ -382,3 +382,66 @@ def compile_pattern(pattern: str):  # type: ignore[no-untyped-def]
         raise ValueError(
             f"{reason} (patterns run on RE2, which has no backreferences or lookaround)"
         ) from None
+
+
+# --- labels of values, for the reports people read -------------------------------------------
+
+#: every enumerated value as people read it (marked for translation); JSON and CSV keep codes
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "level": {
+        "federal": N_("federal"),
+        "provincial": N_("provincial"),
+        "territorial": N_("territorial"),
+        "municipal": N_("municipal"),
+        "other": N_("other"),
+    },
+    "event_type": {
+        "general_election": N_("general election"),
+        "by_election": N_("by-election"),
+        "nomination_contest": N_("nomination contest"),
+        "leadership_race": N_("leadership race"),
+        "referendum": N_("referendum"),
+        "non_electoral": N_("non-electoral"),
+    },
+    "evidence": {
+        "adjudicated": N_("adjudicated"),
+        "official_finding": N_("official finding"),
+        "intelligence": N_("intelligence"),
+        "press": N_("press"),
+        "allegation": N_("allegation"),
+    },
+}
+NOT_KNOWN = N_("unknown")
+
+
+def value_label(field: str, value: Any) -> str:
+    """A cell's value as the reports people read show it: an enumerated value's label in the
+    current language ("not known" for `unknown`), any other text as given."""
+    text = "" if value is None else str(value)
+    labels = VALUE_LABELS.get(field)
+    if labels is None:
+        return text
+    key = text.strip()
+    if key == UNKNOWN:
+        return _(NOT_KNOWN)
+    label = labels.get(key)
+    return _(label) if label is not None else text
+
+
+def labelled_leaf(leaf: Leaf, periods: dict[str, Period]) -> Leaf:
+    """A copy of `leaf` whose values read as labels: enumerated values by their label, named
+    periods by their label (never their key)."""
+    value = leaf.value
+    if leaf.field in VALUE_LABELS and leaf.op in ("equals", "in", "not_in"):
+        if isinstance(value, str):
+            value = value_label(leaf.field, value)
+        else:
+            value = tuple(value_label(leaf.field, v) for v in value)
+    elif leaf.field == "date" and isinstance(value, tuple):
+        refs = []
+        for ref in value:
+            period = periods.get(ref.name or "") if isinstance(ref, RangeRef) else None
+            label = localized(period, "label") if period is not None else None
+            refs.append(replace(ref, label=label) if label else ref)
+        value = tuple(refs)
+    return replace(leaf, value=value)

@@ -30,6 +30,7 @@ LAYERS: dict[str, int] = {
     "readers": 5,
     "validate": 5,
     "rules": 5,
+    "mandatediff": 5,
     "engine": 6,
     "wording": 7,
     "analysis": 8,

@@ -541,12 +541,15 @@ class _Book:
     def build(self) -> None:
         mandate = self.analysis.mandate
         props = self.wb.properties
-        props.title = _("Gap report: {title}").format(title=localized(mandate, "title"))
+        # document properties are XML too: the mandate's text made safe as every cell is
+        props.title = safe_text(
+            _("Gap report: {title}").format(title=localized(mandate, "title"))
+        ).text
         props.subject = _("Incidents outside the mandate {id}").format(id=mandate.id)
         props.creator = f"scope-gap {__version__}"
         if language() != DEFAULT_LANGUAGE:
             props.language = locale_tag()
-        props.description = self.analysis.sentence()
+        props.description = safe_text(self.analysis.sentence()).text
         props.created = props.modified = self.generated
         self.write_summary()
         gap = [r for r in self.incidents if r["status"] in ("out_of_scope", "context_only")]

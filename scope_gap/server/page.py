@@ -82,6 +82,8 @@ def strings() -> dict[str, str]:
         "reportTitle": _("The gap report"),
         "compareTitle": _("The comparison"),
         "remove": _("Remove {name}"),
+        "adds": _("only {mandate} has in scope ({count}): {ids}"),
+        "addsNothing": _("only {mandate} has in scope: nothing"),
     }
     for code in STATUS_LABELS:
         texts["status_" + code] = status_label(code)
