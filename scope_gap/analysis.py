@@ -10,11 +10,11 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from . import __version__
 from .engine import Evaluation, explanation_frame
-from .i18n import _, format_number, language, ngettext
+from .i18n import _, format_count, ngettext
 from .model import ENUMS, UNKNOWN, Mandate, Status
 from .validate import InvalidRow, Table
+from .version import __version__
 
 STATUS_ORDER = [
     Status.IN_SCOPE.value,
@@ -26,7 +26,7 @@ STATUS_ORDER = [
 
 def count_text(value: int) -> str:
     """A count in a sentence: as Python writes it in English (unchanged), Babel's in French."""
-    return str(value) if language() == "en" else format_number(value)
+    return format_count(value)
 
 
 def _status_phrase(status: str, count: int, first: bool) -> str:

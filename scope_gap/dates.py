@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-from .i18n import N_, _
+from .i18n import LANGUAGES, N_, _
 
 DATE_FORMS = N_("expected YYYY, YYYY-MM, YYYY-MM-DD or an interval START/END of those")
 # ASCII digits only: `\d` would also take Arabic-Indic and other digits
@@ -343,7 +343,7 @@ def _parser() -> Any:
     from dateparser.date import DateDataParser
 
     return DateDataParser(
-        languages=["en", "fr"],
+        languages=list(LANGUAGES),
         settings={
             "PARSERS": ["absolute-time"],
             "REQUIRE_PARTS": ["year"],

@@ -26,12 +26,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+#: every language the tool writes, the first being the default; adding one is a line here, a
+#: catalogue per domain in locale/<lang>/LC_MESSAGES/ and `*_<lang>` keys in mandates
 LANGUAGES = ("en", "fr")
-DEFAULT_LANGUAGE = "en"
+DEFAULT_LANGUAGE = LANGUAGES[0]
+#: each language's locale tag (BCP 47) and its own name for itself
+LOCALE_TAGS = {"en": "en-CA", "fr": "fr-CA"}
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 #: one catalogue per area of the tool
-DOMAINS = ("core", "messages", "excel", "html", "dates", "serve")
+DOMAINS = ("core", "messages", "excel", "html", "dates", "serve", "authoring")
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
-BABEL_LOCALES = {"en": "en_CA", "fr": "fr_CA"}
+#: Babel's spelling of each locale tag (`fr_CA`)
+BABEL_LOCALES = {lang: tag.replace("-", "_") for lang, tag in LOCALE_TAGS.items()}
 
 _language: ContextVar[str] = ContextVar("scope_gap_language", default=DEFAULT_LANGUAGE)
 
@@ -39,6 +45,17 @@ _language: ContextVar[str] = ContextVar("scope_gap_language", default=DEFAULT_LA
 def language() -> str:
     """The language reports and messages are written in now."""
     return _language.get()
+
+
+def is_default_language() -> bool:
+    """Whether messages are written in the default language (English) now: its text is the
+    code's own, no catalogue is looked up."""
+    return _language.get() == DEFAULT_LANGUAGE
+
+
+def locale_tag(lang: str | None = None) -> str:
+    """The locale tag (BCP 47, `fr-CA`) of `lang` (default: the current language)."""
+    return LOCALE_TAGS[lang or language()]
 
 
 def default_language() -> str:
@@ -101,6 +118,14 @@ def format_date(day: dt.date) -> str:
     from babel.dates import format_date as babel_date
 
     return babel_date(day, format="long", locale=BABEL_LOCALES[language()])
+
+
+def format_count(value: int | float) -> str:
+    """A count in a sentence: as Python writes it in English (`1234`, as reports always showed
+    it), with the language's separators otherwise (`1 234` in French)."""
+    if language() == DEFAULT_LANGUAGE or isinstance(value, bool):
+        return str(value)
+    return format_number(value)
 
 
 def format_number(value: int | float) -> str:

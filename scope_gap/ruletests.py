@@ -21,7 +21,7 @@ import pandas as pd
 from .bundled import bundled_dir
 from .errors import Location, RuleError, RulesError, did_you_mean
 from .files import display_path, read_rule_file
-from .i18n import _, language, use_language
+from .i18n import DEFAULT_LANGUAGE, _, is_default_language, use_language
 from .model import COLUMNS, Status
 from .rules.yamlload import YList, YMap, load_yaml
 
@@ -161,10 +161,10 @@ def run_test_file(path: str | Path) -> list[CaseResult]:
     from .api import analyze
 
     # expectations name gaps as the rule file writes them (English): compare in English
-    with use_language("en"):
+    with use_language(DEFAULT_LANGUAGE):
         analysis = analyze(pd.DataFrame(rows), mandate)
     shown = analysis
-    if language() != "en":  # the reasons of failed cases, in the language of the output
+    if not is_default_language():  # the reasons of failed cases, in the language of the output
         shown = analyze(pd.DataFrame(rows), mandate)
     results = []
     by_position = {

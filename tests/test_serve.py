@@ -82,14 +82,20 @@ def test_healthz(client: TestClient) -> None:
     assert answer.text == "ok"
 
 
+def test_unknown_paths_and_methods_are_json_errors(client: TestClient) -> None:
+    missing = client.get("/etc/passwd")
+    assert missing.status_code == 404
+    assert "error" in missing.json()
+    wrong = client.get("/api/analyze")
+    assert wrong.status_code == 405
+    assert "GET" in wrong.json()["error"]
+
+
 def test_mandates_lists_every_bundled_mandate_by_id_and_title(client: TestClient) -> None:
     answer = client.get("/api/mandates")
     assert answer.status_code == 200
     listed = answer.json()
-    expected = [
-        {"id": m, "title": scope_gap.load_mandate(m).title}
-        for m in bundled_mandates()
-    ]
+    expected = [{"id": m, "title": scope_gap.load_mandate(m).title} for m in bundled_mandates()]
     assert listed == expected
     assert {"hogue-2023", "nsira-2024"} <= {m["id"] for m in listed}
     french = client.get("/api/mandates?lang=fr").json()
@@ -410,8 +416,11 @@ def test_hostile_tables_are_400_with_the_command_lines_message_never_500(
     for name, value in case.env.items():
         monkeypatch.setenv(name, value)
     rules = hostile.rule("{field: level, in: [federal]}")
+    # a case's command-line options (--encoding X) as the page's form fields
+    form = {k.removeprefix("--"): v for k, v in zip(case.args[::2], case.args[1::2], strict=True)}
     answer = client.post(
         "/api/analyze",
+        data=form,
         files={
             "files": (case.name, data, "application/octet-stream"),
             "mandate_file": ("m.yaml", rules, "application/yaml"),
@@ -430,7 +439,7 @@ def test_hostile_tables_are_400_with_the_command_lines_message_never_500(
     (tmp_path / case.name).write_bytes(data)
     (tmp_path / "m.yaml").write_bytes(rules)
     monkeypatch.chdir(tmp_path)
-    cli = CliRunner().invoke(main, ["analyze", case.name, "-m", "m.yaml", "-o", "out"])
+    cli = CliRunner().invoke(main, ["analyze", case.name, *case.args, "-m", "m.yaml", "-o", "out"])
     assert cli.exit_code == 1
     assert f"Error: {error}" in cli.output
 
@@ -448,6 +457,9 @@ def test_hostile_rule_files_are_400_never_500(
     for name, value in case.env.items():
         monkeypatch.setenv(name, value)
     answer = client.post("/api/analyze", files={**bundled_files(), "mandate_file": upload(path)})
+    if case.exit and answer.status_code == 413:  # the rule-file limit, met as the bytes arrived
+        assert "larger than the limit" in answer.json()["error"]
+        return
     assert answer.status_code == (200 if case.exit == 0 else 400), answer.text
     if case.exit:
         assert answer.json()["error"].startswith(f"{case.name}:")
@@ -822,3 +834,14 @@ def test_help_does_not_import_the_server() -> None:
 def test_serve_is_listed_in_the_help() -> None:
     result = CliRunner().invoke(main, ["--help"])
     assert "serve" in result.output
+
+
+def test_without_lang_the_reports_speak_as_the_command_line_would(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCOPE_GAP_LANG", "fr")
+    answer = client.post("/api/analyze", files=bundled_files(), data={"format": "csv"})
+    assert answer.content.decode("utf-8-sig").startswith("ID,Titre,")
+    assert (
+        client.get("/api/mandates").json()[0]["title"] != scope_gap.load_mandate("hogue-2023").title
+    )

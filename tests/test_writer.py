@@ -198,3 +198,40 @@ def test_the_writer_is_typed_by_result_kind():
     assert kinds == {"analysis", "comparison", "amendment"}
     with pytest.raises(TypeError):
         reports.kind_of(object())
+
+
+# --- one cell-safety function for every workbook ---------------------------------------------------
+
+
+def test_every_workbook_makes_its_cells_safe_the_same_way(make_csv, make_mandate, tmp_path):
+    import openpyxl
+
+    from scope_gap.reports.cells import safe_text
+
+    hostile = '=HYPERLINK("http://x","y")\x07'
+    table = make_csv([["X", hostile, "2019-05", "municipal", "general_election", "a\x0bb"]], HEADER)
+    mandate = make_mandate()
+    analysis = scope_gap.analyze(table, mandate)
+    other = Path(make_mandate(name="other.yaml"))
+    other.write_text(other.read_text().replace("id: test-mandate", "id: other"))
+    comparison = scope_gap.compare(table, [mandate, other])
+    amendment = scope_gap.amend(table, mandate, cover=["X"])
+    paths = [
+        *write_reports(analysis, tmp_path / "a", ["xlsx"]).paths,
+        *write_reports(comparison, tmp_path / "c", ["xlsx"]).paths,
+        *write_reports(amendment, tmp_path / "m", ["xlsx"]).paths,
+    ]
+    shown = safe_text(hostile).text
+    assert shown == '=HYPERLINK("http://x","y")'
+    found = 0
+    for path in [p for p in paths if p.suffix == ".xlsx"]:
+        book = openpyxl.load_workbook(path)
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str) and cell.value.startswith("="):
+                        assert cell.data_type == "s" and cell.quotePrefix, (path.name, cell)
+                        found += 1
+                    if isinstance(cell.value, str):
+                        assert "\x07" not in cell.value and "\x0b" not in cell.value
+    assert found >= 2  # the gap report and the comparison's matrix show the title

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine import OUTCOME_NAMES, condition_text
 from ..errors import ScopeGapError, did_you_mean
-from ..i18n import N_, _, language, localized
+from ..i18n import N_, _, is_default_language, localized
+from ..mandatediff import node_paths
 from ..model import ENUMS, UNKNOWN, All, AnyOf, Leaf, Not, status_label
+from ..operators import OUTCOME_NAMES, condition_text
 from .common import origin_text
 
 #: outcomes and coverages as the explanation writes them (marked for translation)
@@ -42,10 +43,10 @@ def _find(analysis: Any, incident_id: str) -> int:
 
 
 def _value(leaf: Leaf, fields: dict[str, str]) -> str:
-    """The value a leaf was decided on; "(not known)" for a blank cell or the *enumerated*
-    value unknown (in a free-text column `unknown` is text, as the engine reads it)."""
+    """The value as the engine reads it: blank, or the *enumerated* value `unknown`, is not
+    known; free text that says "unknown" is that text (SPEC section 1)."""
     text = str(fields.get(leaf.field, "")).strip()
-    if not text or (leaf.field in ENUMS and text == UNKNOWN):
+    if not text or (text == UNKNOWN and leaf.field in ENUMS):
         return _("(not known)")
     return text
 
@@ -74,14 +75,16 @@ def explain_incident(analysis: Any, incident_id: str) -> str:
                 outcome=_outcome(outcome.values[i]),
             )
         )
-        for entry in outcome.nodes:
+        # each condition's place in its clause, as `rules diff` names it (`when.all[0]`)
+        paths = node_paths(clause.when)
+        for entry, path in zip(outcome.nodes, paths, strict=True):
             indent = "  " * (entry.depth + 1)
             value = _outcome(entry.values[i])
             match entry.node:
                 case Leaf() as leaf:
                     lines.append(
                         f"{indent}{condition_text(leaf)}: {leaf.field} = {_value(leaf, fields)}"
-                        f" -> {value}"
+                        f" -> {value}  [{path}]"
                     )
                 case All():
                     lines.append(f"{indent}all -> {value}")
@@ -91,7 +94,8 @@ def explain_incident(analysis: Any, incident_id: str) -> str:
                     lines.append(f"{indent}not -> {value}")
                 case _unknown:
                     raise TypeError(f"not a condition node: {entry.node!r}")
-    status = record["status"] if language() == "en" else status_label(record["status"])
+    # English shows the status code, which is also its English word; other languages the label
+    status = record["status"] if is_default_language() else status_label(record["status"])
     lines += ["", _("status: {status}").format(status=status)]
     if record["covered_by"]:
         lines.append(_("covered by: {clauses}").format(clauses=", ".join(record["covered_by"])))

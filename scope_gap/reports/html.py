@@ -23,13 +23,13 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
-from .. import __version__
-from ..engine import rule_text
 from ..i18n import (
     N_,
     _,
+    format_count,
     format_date,
     format_number,
+    is_default_language,
     language,
     localized,
     localized_field,
@@ -46,6 +46,8 @@ from ..model import (
     split_sources,
     status_label,
 )
+from ..operators import rule_text
+from ..version import __version__
 from ..wording import covered_by, reasons, unknown_fields, value_label
 from . import Rendered, source_date_epoch
 from .common import STATUS_PALETTE, extra_columns, header_names, origin_text
@@ -147,9 +149,9 @@ def _finalize(value: Any) -> Any:
 def number(value: Any) -> str:
     """A count as a person reads it: as Python prints it in English (no separator, as the page
     always showed it), with the French separators in French."""
-    if language() == "en" or isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
-    return format_number(value)
+    return format_count(value)
 
 
 @lru_cache(maxsize=1)
@@ -209,7 +211,7 @@ def _details(fields: dict[str, Any], extras: list[tuple[str, str]]) -> list[tupl
     out = [(_label(key), localized_field(fields, key)) for key in DETAIL_COLUMNS]
     # in another language, the `<column>_<lang>` columns shown in place of a column are not
     # repeated among the extras
-    shown = {f"{key}_{language()}" for key in LOCALIZED_COLUMNS} if language() != "en" else set()
+    shown = set() if is_default_language() else {f"{key}_{language()}" for key in LOCALIZED_COLUMNS}
     out += [(name, fields.get(key, "")) for key, name in extras if key not in shown]
     return [(name, str(value)) for name, value in out if str(value).strip()]
 

@@ -16,9 +16,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .. import __version__
-from ..i18n import DEFAULT_LANGUAGE, N_, _, language
+from ..i18n import DEFAULT_LANGUAGE, N_, _, language, locale_tag
 from ..model import COLUMNS, ENUMS
+from ..version import __version__
 from . import Rendered
 from .cells import put_text
 
@@ -130,7 +130,7 @@ def render_template() -> Rendered:
     props.title = _("scope-gap incident table")
     props.subject = _("Foreign-interference incidents to check against an inquiry's mandate")
     if language() != DEFAULT_LANGUAGE:
-        props.language = {"fr": "fr-CA"}.get(language(), language())
+        props.language = locale_tag()
     props.creator = f"scope-gap {__version__}"
     wb.active = 0
     buffer = io.BytesIO()

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..errors import Location, RuleError, RulesError, date_problem, did_you_mean
 from ..files import display_path, read_rule_file
-from ..i18n import DEFAULT_LANGUAGE, _, language
+from ..i18n import _, is_default_language
 from ..model import (
     All,
     AnyOf,
@@ -40,7 +40,7 @@ MAX_DEPTH = 64
 
 def _mandate_section() -> str:
     """How messages name the `mandate` mapping of a rule file ("mandate" in English)."""
-    return "mandate" if language() == DEFAULT_LANGUAGE else _("the mandate section")
+    return "mandate" if is_default_language() else _("the mandate section")
 
 
 def _period(name: Any) -> str:

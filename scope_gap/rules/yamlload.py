@@ -18,7 +18,7 @@ from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from ..errors import Location, RuleError
-from ..i18n import DEFAULT_LANGUAGE, N_, _, language
+from ..i18n import N_, _, is_default_language
 
 
 class YMap(dict):
@@ -79,7 +79,7 @@ def _yaml() -> YAML:
     reader = YAML(typ="safe", pure=True)
     reader.version = (1, 2)
     reader.Composer = _StrictComposer
-    reader.max_depth = None  # ours is checked first, with our message
+    reader.max_depth = 0  # no limit of ruamel's own: ours is checked first, with our message
     return reader
 
 
@@ -124,7 +124,7 @@ YAML_TEXTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 def yaml_text(text: str) -> str:
     """One of ruamel.yaml's problems or contexts in the current language (as given when unknown)."""
-    if language() == DEFAULT_LANGUAGE:
+    if is_default_language():
         return text
     for pattern, message in YAML_TEXTS:
         match = pattern.match(text)

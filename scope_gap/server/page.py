@@ -10,7 +10,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, PackageLoader
 from markupsafe import Markup
 
-from ..i18n import _, language, ngettext
+from ..i18n import LANGUAGE_NAMES, LANGUAGES, _, language, ngettext
 from ..model import STATUS_LABELS, status_label
 from ..reports.html import clean_text, script_hash
 
@@ -82,6 +82,8 @@ def strings() -> dict[str, str]:
         "reportTitle": _("The gap report"),
         "compareTitle": _("The comparison"),
         "remove": _("Remove {name}"),
+        "adds": _("only {mandate} has in scope ({count}): {ids}"),
+        "addsNothing": _("only {mandate} has in scope: nothing"),
     }
     for code in STATUS_LABELS:
         texts["status_" + code] = status_label(code)
@@ -110,7 +112,7 @@ def render_page(mandates: list[dict[str, str]]) -> tuple[str, str]:
     lang = language()
     page = env.get_template("page.html.j2").render(
         lang=lang,
-        other=("fr", "Français") if lang == "en" else ("en", "English"),
+        other=next((o, LANGUAGE_NAMES[o]) for o in LANGUAGES if o != lang),
         mandates=mandates,
         strings=_json(strings()),
         script=Markup(script),

@@ -15,7 +15,7 @@ from typing import Any
 from .. import api
 from ..bundled import bundled_mandates
 from ..errors import ScopeGapError, did_you_mean
-from ..i18n import LANGUAGES, N_, _, localized
+from ..i18n import LANGUAGES, N_, _, default_language, localized
 from ..model import COLUMNS, Mandate, display_name
 from ..readers import Upload
 from ..rules import load_mandate_file
@@ -56,7 +56,7 @@ class Rendered:
 
 
 def language_of(form: Form) -> str:
-    lang = (form.text("lang") or "en").lower()
+    lang = (form.text("lang") or default_language()).lower()
     if lang not in LANGUAGES:
         raise RequestError(
             _("unknown language '{lang}'; expected one of: {languages}").format(

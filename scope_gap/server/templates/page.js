@@ -338,6 +338,14 @@
         answer.mandates.forEach(function (m) { row.appendChild(el("td", String(answer.counts[m.id][code]), { "class": "n" })); });
         body.appendChild(row);
       });
+      var adds = document.getElementById("adds");
+      clear(adds);
+      answer.mandates.forEach(function (m) {
+        var ids = answer.adds[m.id] || [];
+        adds.appendChild(el("li", ids.length
+          ? t("adds", { mandate: m.id, count: ids.length, ids: ids.join(", ") })
+          : t("addsNothing", { mandate: m.id })));
+      });
       downloads(note, T.downloadsCompare, answer.downloads);
       document.getElementById("compare-report").src = answer.view;
       status(t("done"), false);
