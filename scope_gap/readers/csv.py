@@ -104,6 +104,8 @@ def read_csv(
     data: bytes, path: str, encoding: str | None = None, limits: Limits | None = None
 ) -> RawTable:
     limits = limits or Limits()
+    if encoding is None and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        _check_long_lines_before_decoding(data, path, limits)
     text, warnings = decode(data, path, encoding)
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
@@ -258,3 +260,49 @@ def _check_long_line(text: str, start: int, end: int, delimiter: str, limits: Li
         if stop - start > limits.cell_chars:
             raise CellTooLong()
         start = stop + 1
+
+
+def _check_long_lines_before_decoding(data: bytes, path: str, limits: Limits) -> None:
+    """The checks of `bounded_lines` on the bytes (UTF-8 or Windows-1252: the delimiters are
+    single bytes), so that a file whose one line breaks a limit is refused before its text
+    is made (a second copy of the file). Lines are skipped a window at a time: only a window
+    without a line end, a line longer than the cell limit, is looked at; a line with a quote
+    or a CR before it is left to the text's checks, which count rows as the parser does."""
+    window = limits.cell_chars + 1
+    size, pos = len(data), 0
+    delimiter = None
+    while pos + window < size:
+        last = data.rfind(b"\n", pos, pos + window)
+        if last >= 0:
+            pos = last + 1
+            continue
+        end = data.find(b"\n", pos)
+        end = size if end < 0 else end
+        if data.find(b'"', 0, end) >= 0 or data.find(b"\r", 0, end) >= 0:
+            return
+        if delimiter is None:
+            first = data.find(b"\n")
+            first = size if first < 0 else first
+            counts = {d: data.count(d.encode(), 0, first) for d in DELIMITERS}
+            best = max(DELIMITERS, key=lambda d: counts[d])
+            delimiter = (best if counts[best] > counts[","] else ",").encode()
+        row = data.count(b"\n", 0, pos) + 1
+        count = data.count(delimiter, pos, end) + 1
+        if count > limits.columns:
+            over_limit(
+                path,
+                _("row {row} has {count} cells").format(row=row, count=format_number(count)),
+                "columns",
+                limits.columns,
+            )
+        start = pos
+        while start <= end:  # a cell of more bytes than 4 a character is surely too long
+            stop = data.find(delimiter, start, end)
+            stop = end if stop < 0 else stop
+            if stop - start > 4 * limits.cell_chars:
+                raise BadTableError(
+                    _csv_problem("field larger than field limit", row, row, limits),
+                    Location(path),
+                )
+            start = stop + 1
+        pos = end + 1

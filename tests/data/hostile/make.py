@@ -1140,7 +1140,7 @@ SPECIAL: list[tuple[str, str]] = [
     ),
     (
         "a 20 MB single-line CSV (one cell, or 10 million cells)",
-        "error from the cell or column limit; peak memory about 110 MB (was 215-320 MB)",
+        "error from the cell or column limit; peak memory about 90 MiB (was 215-320 MB)",
     ),
     (
         "the mandate or the incidents as a report's target (same path, symbolic or hard link);"
