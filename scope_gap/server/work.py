@@ -235,15 +235,11 @@ def _columns(matches: list[Any], keys: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _match(header: str, raw: Any) -> Any:
-    try:
-        from ..vocabulary import match_header  # type: ignore[attr-defined]
-    except ImportError:
-        from types import SimpleNamespace
+def _match(header: str) -> Any:
+    from types import SimpleNamespace
 
-        key = normalize_name(header)
-        return SimpleNamespace(header=header, column=key if key in COLUMNS else None)
-    return match_header(header, getattr(raw, "column_map", None))
+    key = normalize_name(header)
+    return SimpleNamespace(header=header, column=key if key in COLUMNS else None)
 
 
 def _reading(raw: Any) -> dict[str, Any]:
@@ -255,7 +251,7 @@ def _reading(raw: Any) -> dict[str, Any]:
         keys = getattr(resolved, "keys", resolved)
         matches = getattr(resolved, "matches", None) or list(raw.headers)
     except ScopeGapError:  # a table that cannot be read: each header as it matches alone
-        matches = [_match(header, raw) for header in raw.headers]
+        matches = [_match(header) for header in raw.headers]
         keys = [getattr(m, "column", None) for m in matches]
     return {
         "path": raw.path,
