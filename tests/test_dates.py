@@ -328,3 +328,25 @@ def test_written_dates_are_reported_in_section_1_forms(make_csv, make_mandate):
         "C": "indeterminate",
         "D": "indeterminate",
     }
+
+
+def test_explain_shows_free_text_unknown_as_the_text_the_engine_read(make_csv, make_mandate):
+    from scope_gap.reports.explain import explain_incident
+
+    mandate = make_mandate(
+        """\
+        mandate: {id: m, title: M}
+        clauses:
+          - id: A
+            when:
+              all:
+                - {field: actor, matches: "^unk"}
+                - {field: level, in: [federal]}
+        """
+    )
+    header = ["id", "title", "date", "level", "event_type", "actor"]
+    path = make_csv([["X", "t", "2019", "unknown", "", "unknown"]], header=header)
+    result = scope_gap.analyze(path, mandate)
+    text = explain_incident(result, "X")
+    assert "actor matches ^unk: actor = unknown -> true" in text
+    assert "level in [federal]: level = (not known) -> unknown" in text
