@@ -275,10 +275,26 @@ def test_check_says_how_columns_were_read_and_lists_every_invalid_row(
     assert body["incidents"] == 1
     assert [r["origin"]["row"] for r in body["invalid"]] == [3, 4]
     assert "level" in body["invalid"][0]["errors"][0]
-    columns = body["files"][0]["columns"]
-    assert columns[1] == {"header": "Title", "column": "title"}
-    assert columns[5] == {"header": "Remarks", "column": None}
+    columns = [(c["header"], c["column"]) for c in body["files"][0]["columns"]]
+    assert columns[1] == ("Title", "title")
+    assert columns[5] == ("Remarks", None)
     assert {c["id"] for c in body["columns"]} >= {"id", "title", "date", "level", "event_type"}
+
+
+def test_check_of_a_table_that_cannot_be_read_still_says_how_its_columns_were_read(
+    client: TestClient, make_csv: Any
+) -> None:
+    table = make_csv(
+        [["A1", "t", "2019", "federal", "general_election"]],
+        header=["Reference", "title", "date", "level", "event_type"],
+    )
+    answer = client.post("/api/check", files={"files": upload(table)})
+    assert answer.status_code == 400
+    body = answer.json()
+    assert "lacks the required column" in body["error"] and "'id'" in body["error"]
+    assert body["files"][0]["columns"][0]["header"] == "Reference"
+    assert body["files"][0]["columns"][0]["column"] is None
+    assert body["files"][0]["columns"][1]["column"] == "title"
 
 
 # --- bad input: 400 with the command line's message -----------------------------------------

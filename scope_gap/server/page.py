@@ -60,6 +60,7 @@ def strings() -> dict[str, str]:
         "header": _("Column in your file"),
         "readAs": _("Read as"),
         "extra": _("(another column, kept as it is)"),
+        "computed": _("(computed by scope-gap: not read)"),
         "columnsCaption": _("How the columns of {name} were read ({rows} rows)"),
         "mapNote": _("Change a column's reading, then check again: the analysis uses your choice."),
         "mapUnsupported": _(
