@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .version import __version__
 
-__all__ = ["__version__", "amend", "analyze", "compare", "load_mandate"]
+__all__ = ["__version__", "amend", "analyze", "compare", "diff_mandates", "load_mandate"]
 
 
 def __getattr__(name: str):  # lazy, so that `scope-gap --help` does not import pandas
-    if name in ("amend", "analyze", "compare", "load_mandate", "Analysis"):
+    if name in ("amend", "analyze", "compare", "diff_mandates", "load_mandate", "Analysis"):
         from . import api
 
         return getattr(api, name)

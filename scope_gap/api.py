@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -18,13 +17,13 @@ from .engine import evaluate
 from .errors import ScopeGapError, StrictError, did_you_mean
 from .files import record_reads
 from .i18n import _, format_number, ngettext
+from .mandatediff import MandateDiff
 from .model import Mandate
 from .readers import RawTable, Upload, read_table
 from .readers.base import Reading, ReadOptions
-from .readers.xlsx import cell_text
+from .readers.frame import frame_table
 from .rules import load_mandate_file
 from .validate import Table, build_table
-from .vocabulary import match_header
 
 #: called with a stage's description and the number of rows read so far
 Progress: TypeAlias = Callable[[str, int], None]
@@ -60,30 +59,6 @@ def load_mandate(mandate: str | Path | Mandate | None = None) -> Mandate:
     )
 
 
-def _frame_table(frame: pd.DataFrame, name: str, options: ReadOptions) -> RawTable:
-    """A DataFrame as if it had been read from a file (rows numbered from 1)."""
-    headers = [str(c).strip() for c in frame.columns]
-    is_date = [match_header(h, options.columns).column == "date" for h in headers]
-    cells = []
-    rows = []
-    for number, record in enumerate(frame.itertuples(index=False, name=None), start=1):
-        texts = [
-            ""
-            if value is None or (not isinstance(value, str) and pd.isna(value))
-            else cell_text(
-                value.to_pydatetime() if isinstance(value, pd.Timestamp) else value,
-                is_date[i],
-            )
-            for i, value in enumerate(record)
-        ]
-        if all(not t.strip() for t in texts):
-            continue
-        cells.append(texts)
-        rows.append(number)
-    digest = hashlib.sha256(frame.to_csv(index=False).encode("utf-8")).hexdigest()
-    return RawTable(name, digest, headers, cells, rows, column_map=options.columns)
-
-
 def read_inputs(inputs: Inputs, options: ReadOptions | None = None) -> list[RawTable]:
     """Read every input (default: the bundled dataset) into raw tables."""
     options = options or ReadOptions()
@@ -98,7 +73,7 @@ def read_inputs(inputs: Inputs, options: ReadOptions | None = None) -> list[RawT
     for n, item in enumerate(items, start=1):
         if isinstance(item, pd.DataFrame):
             name = "<DataFrame>" if n == 1 else f"<DataFrame {n}>"
-            tables.append(_frame_table(item, name, options))
+            tables.append(frame_table(item, name, options))
         else:
             tables.append(read_table(item, options=options))
     return tables
@@ -236,9 +211,7 @@ def compare(
     if require_incidents:
         _require_incidents(table)
     analyses = [
-        Analysis(
-            m, table, evaluate(m, table), warnings=list(table.warnings), read=frozenset(read)
-        )
+        Analysis(m, table, evaluate(m, table), warnings=list(table.warnings), read=frozenset(read))
         for m in loaded
     ]
     return Comparison(analyses, warnings=list(table.warnings))
@@ -280,3 +253,31 @@ def validate(
     """Check input tables only: (inputs read, invalid rows, warnings)."""
     table = check(inputs, **reading)
     return table.inputs, table.invalid, table.warnings
+
+
+def diff_mandates(
+    a: str | Path | Mandate,
+    b: str | Path | Mandate,
+    incidents: Inputs = None,
+    **reading: Unpack[Reading],
+) -> MandateDiff:
+    """How mandate `b` differs from mandate `a`, clause by clause (section 9).
+
+    With `incidents` (paths or DataFrames; None for none), the table is read once and
+    evaluated under both (`reading`: as for `analyze`), and the diff also lists every incident
+    whose status changes.
+    """
+    from .mandatediff import diff_mandates as diff
+
+    result = diff(load_mandate(a), load_mandate(b))
+    if incidents is None or (isinstance(incidents, (list, tuple)) and not incidents):
+        return result
+    table = _read(incidents, ReadOptions.of(reading), None)
+    before = evaluate(result.a, table).status
+    after = evaluate(result.b, table).status
+    ids = table.frame["id"].tolist() if len(table) else []
+    result.incidents = [
+        (str(i), str(s1), str(s2)) for i, s1, s2 in zip(ids, before, after, strict=True) if s1 != s2
+    ]
+    result.warnings = list(table.warnings)
+    return result

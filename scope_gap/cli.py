@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import __version__
+from .files import display_path
 from .i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
@@ -25,6 +25,7 @@ from .i18n import (
     use_language,
 )
 from .model import STATUS_LABELS, status_label
+from .version import __version__
 
 if TYPE_CHECKING:
     from .readers.base import Reading
@@ -335,7 +336,7 @@ def command_line() -> str:
     """The command as the user typed it (arguments quoted for a POSIX shell)."""
     import shlex
 
-    return shlex.join(["scope-gap", *_Group.argv])
+    return shlex.join(["scope-gap", *(display_path(a) for a in _Group.argv)])
 
 
 @click.group(
@@ -413,7 +414,7 @@ def analyze(
         click.echo(f"  {label:<{width}}{_count(summary[key]):>6}")
     click.echo(result.sentence())
     for path in written.paths:
-        click.echo(_("wrote {path}").format(path=path))
+        click.echo(_("wrote {path}").format(path=display_path(path)))
 
 
 @main.command()
@@ -567,6 +568,200 @@ def rules_test(files: tuple[str, ...]) -> None:
         raise SystemExit(1)
 
 
+# --- writing and reviewing mandates (SPEC section 9): rules schema, rules new, rules diff ---
+
+
+def _write_text(text: str, output: str | None, new_only: bool = False) -> None:
+    """Print `text`, or write it whole to `output` (never over an existing file if `new_only`)."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from .reports import Rendered, write_file
+
+    target = Path(output)
+    if new_only and (target.exists() or target.is_symlink()):
+        raise _Failure(
+            _("{path} already exists; choose another file name or remove it first").format(
+                path=output
+            )
+        )
+    write_file(target, Rendered(text.encode("utf-8")))
+    click.echo(_("wrote {path}").format(path=output), err=True)
+
+
+@rules.command("schema")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Write the schema to FILE instead of standard output.",
+)
+@_fail_cleanly
+def rules_schema(output: str | None) -> None:
+    """Print the JSON Schema (draft-07) of rule files, for editors' YAML language servers.
+
+    It is generated from the fields, operators and enumerated values the rule parser
+    uses. The package ships it as rules/mandate.schema.json; point a rule file at it
+    with a first line such as '# yaml-language-server: $schema=mandate.schema.json'.
+
+    \b
+    Example:
+      scope-gap rules schema > mandate.schema.json
+    """
+    from .rules.schema import schema_text
+
+    _write_text(schema_text(), output)
+
+
+@rules.command("new")
+@click.argument("mandate_id", metavar="ID")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Write the mandate to FILE (never over an existing file) instead of standard output.",
+)
+@LANG
+@_fail_cleanly
+def rules_new(mandate_id: str, output: str | None, lang: str | None) -> None:
+    """Write a commented starting mandate that passes 'rules check' as written.
+
+    Two periods, an examined and a context clause, and every operator shown in a
+    comment, in the language of --lang.
+
+    \b
+    Example:
+      scope-gap rules new my-inquiry -o rules/my-inquiry.yaml
+      scope-gap rules new mon-enquete --lang fr > mon-enquete.yaml
+    """
+    from .rules.parse import MANDATE_ID
+    from .rules.starter import new_mandate
+
+    if not MANDATE_ID.fullmatch(mandate_id):
+        raise click.BadParameter(
+            _("'{id}' is not a mandate id: it must match {pattern}").format(
+                id=mandate_id, pattern="[A-Za-z0-9][A-Za-z0-9._-]*"
+            ),
+            param_hint="ID",
+        )
+    where = Path(output) if output else Path.cwd() / f"{mandate_id}.yaml"
+    _write_text(new_mandate(mandate_id, where), output, new_only=True)
+
+
+class _DiffCommand(_Command):
+    """`rules diff`: `--incidents` takes every file that follows it (SPEC's `FILE...`), up to
+    the next option; A and B are the two other arguments, wherever they stand."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        rewritten: list[str] = []
+        taking = False
+        for arg in args:
+            if arg == "--incidents":
+                taking = True
+                continue
+            if arg.startswith("--incidents="):
+                rewritten += ["--incidents", arg.split("=", 1)[1]]
+                taking = True
+                continue
+            if taking and (arg == "-" or not arg.startswith("-")):
+                rewritten += ["--incidents", arg]
+                continue
+            taking = False
+            rewritten.append(arg)
+        return super().parse_args(ctx, rewritten)
+
+
+@rules.command("diff", cls=_DiffCommand)
+@click.argument("mandates", nargs=-1, metavar="A B")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="How to write the difference.",
+)
+@click.option(
+    "--incidents",
+    "incidents",
+    multiple=True,
+    metavar="FILE...",
+    help="Also list the incidents of these tables whose status changes.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Write to FILE instead of standard output.",
+)
+@click.option(
+    "--exit-code", "exit_code", is_flag=True, help="Exit 3 when the mandates differ (else 0)."
+)
+@READER_OPTIONS
+@LANG
+@_fail_cleanly
+def rules_diff(
+    mandates: tuple[str, ...],
+    fmt: str,
+    incidents: tuple[str, ...],
+    output: str | None,
+    exit_code: bool,
+    reading: Reading,
+    lang: str | None,
+) -> None:
+    """Say, clause by clause, how mandate B differs from mandate A.
+
+    For each changed condition: what it now admits and no longer admits (values, or
+    date ranges as sets of days); periods whose dates moved; with --incidents, the
+    incidents whose status changes. A and B are rule files or bundled mandate ids.
+    Exits 0 whether or not they differ; with --exit-code, 3 when they differ.
+
+    \b
+    Example:
+      scope-gap rules diff rules/hogue-2023.yaml reports/hogue-2023-amended.yaml
+      scope-gap rules diff hogue-2023 whole-of-government -f html -o diff.html
+      scope-gap rules diff A.yaml B.yaml --incidents data/incidents.csv --exit-code
+    """
+    from .api import diff_mandates
+
+    files = list(incidents)
+    names = list(mandates)
+    if len(names) < 2 and len(files) >= 2 - len(names):
+        # `--incidents F1 F2 A B`: the mandates were taken as tables; they come last
+        cut = len(files) - (2 - len(names))
+        names = names + files[cut:]
+        files = files[:cut]
+    if len(names) != 2:
+        raise click.UsageError(_("rules diff needs two mandates: A and B"))
+    for name in names:
+        MandateParam().convert(name, None, click.get_current_context())
+    for path in files:
+        if path != "-" and not Path(path).is_file():
+            raise click.BadParameter(
+                _("'{path}' is not a file").format(path=path), param_hint="--incidents"
+            )
+    result = diff_mandates(names[0], names[1], files or None, **reading)
+    for warning in result.warnings:
+        click.echo(_("warning: {warning}").format(warning=warning), err=True)
+    if fmt == "json":
+        import json
+
+        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "html":
+        from .reports.diff import render_diff_html
+
+        text = render_diff_html(result)
+    else:
+        text = "\n".join(result.lines()) + "\n"
+    _write_text(text, output)
+    if exit_code and result.differs:
+        raise SystemExit(3)
+
+
 @main.command()
 @click.argument("incident_id", metavar="ID")
 @INCIDENTS
@@ -686,7 +881,7 @@ def compare(
         else:
             click.echo(_("only {mandate} has in scope: nothing").format(mandate=mandate_id))
     for path in written.paths:
-        click.echo(_("wrote {path}").format(path=path))
+        click.echo(_("wrote {path}").format(path=display_path(path)))
 
 
 def _split_ids(values: tuple[str, ...]) -> list[str]:
@@ -776,7 +971,7 @@ def amend(
     for line in result.summary_lines(uncovered_limit=20):
         click.echo(f"  {line}")
     for path in written.paths:
-        click.echo(_("wrote {path}").format(path=path))
+        click.echo(_("wrote {path}").format(path=display_path(path)))
 
 
 @main.command()
@@ -799,7 +994,7 @@ def template(path: str, lang: str | None) -> None:
     from .reports.template import render_template
 
     target = write_file(Path(path), render_template())
-    click.echo(_("wrote {path}").format(path=target))
+    click.echo(_("wrote {path}").format(path=display_path(target)))
 
 
 @main.command()
@@ -845,6 +1040,10 @@ def serve(host: str, port: int, no_browser: bool) -> None:
 
 def run() -> None:
     """Entry point that never shows a traceback for an unexpected error unless asked to."""
+    for stream in (sys.stdout, sys.stderr):
+        # a file name with bytes the locale cannot decode is shown escaped, never a crash
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     try:
         main(prog_name="scope-gap")
     except Exception as exc:  # pragma: no cover - a bug, reported without a traceback

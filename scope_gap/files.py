@@ -46,11 +46,6 @@ def record_reads() -> Iterator[set[tuple[int, int]]]:
             parent |= log
 
 
-def files_read() -> set[tuple[int, int]]:
-    """The files read so far inside the current `record_reads()` block (empty outside one)."""
-    return set(_LOG.get() or ())
-
-
 def display_path(path: str | Path) -> str:
     """A path as it can be printed in any locale: undecodable bytes shown as \\xNN."""
     text = os.fspath(path)
@@ -116,7 +111,11 @@ def read_limited(
             log.add((info.st_dev, info.st_ino))
         with os.fdopen(fd, "rb", closefd=True) as handle:
             fd = -1
-            data = _read_up_to(handle, limit)
+            # one allocation of the size the file says it has (not blocks joined: half the
+            # memory at the peak); then whatever it grew by, up to the limit
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += _read_up_to(handle, limit - len(data))
     except OSError as exc:
         raise error(
             _("cannot be read: {reason}").format(reason=os_reason(exc)), Location(shown)

@@ -16,6 +16,7 @@ how trees combine them).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Protocol
@@ -195,7 +196,8 @@ def rule_text(node: Node) -> str:
 class ParseContext(Protocol):
     """What an operator needs from the rule parser to read its VALUE."""
 
-    periods: Mapping[str, Period]
+    @property
+    def periods(self) -> Mapping[str, Period]: ...
 
     def error(self, message: str, where: Location | None) -> None: ...
 
@@ -290,12 +292,46 @@ class Operator:
 
 # text operators ------------------------------------------------------------------------------
 
-_SCALAR = {"type": ["string", "number", "boolean"]}
+
+def loose_pattern(word: str) -> str:
+    """A regular expression for `word` as the parser reads names and enumerated values (any case,
+    a space or hyphen for an underscore), so that the schema accepts what the parser accepts."""
+    out = []
+    for char in word:
+        if char == "_":
+            out.append(r"[\s_-]")
+        elif char.isalpha():
+            out.append(f"[{char.lower()}{char.upper()}]")
+        else:
+            out.append(re.escape(char))
+    return "".join(out)
+
+
+def words_schema(words: Sequence[str]) -> dict[str, Any]:
+    """Exactly these words (offered by editors for completion), or a spelling the parser reads
+    as one of them (trimmed, any case, spaces or hyphens for underscores)."""
+    loose = "|".join(loose_pattern(w) for w in words)
+    return {
+        "anyOf": [
+            {"type": "string", "enum": list(words)},
+            {"type": "string", "pattern": rf"^\s*({loose})\s*$"},
+        ]
+    }
+
+
+#: a plain value: the parser reads a number or true/false as its text
+_TEXT_SCHEMA: dict[str, Any] = {"not": {"type": ["object", "array", "null"]}}
+_NOT_UNKNOWN_SCHEMA: dict[str, Any] = {
+    "not": {"type": "string", "pattern": rf"^\s*{loose_pattern(UNKNOWN)}\s*$"}
+}
 
 
 def _scalar_schema(field: str | None) -> dict[str, Any]:
     values = FIELDS[field].values if field is not None else None
-    return {"type": "string", "enum": list(values)} if values else dict(_SCALAR)
+    if values:
+        return words_schema(values)
+    # SPEC: a rule may not name `unknown` as a value (on any field)
+    return {"allOf": [_TEXT_SCHEMA, _NOT_UNKNOWN_SCHEMA]}
 
 
 def _enum_value(ctx: ParseContext, field: str, value: Any, at: Location) -> str | None:
@@ -528,7 +564,7 @@ class Matches(_TextOperator):
         return _("{label} not matching /{pattern}/").format(label=label, pattern=leaf.value)
 
     def value_schema(self, field: str | None = None) -> dict[str, Any]:
-        return {"type": ["string", "number"]}
+        return dict(_TEXT_SCHEMA)
 
 
 class Missing(Operator):
@@ -570,12 +606,25 @@ class Missing(Operator):
 
 # date operators ------------------------------------------------------------------------------
 
+#: a date is text to the schema, as to a YAML 1.2 reader; a YAML 1.1 reader's date object is
+#: of no JSON type, and is let through
 _DATE_SCHEMA: dict[str, Any] = {
-    "oneOf": [
-        {"type": "string", "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"},
-        {"type": "integer"},
+    "anyOf": [
+        {
+            "type": "string",
+            "pattern": r"^(?!0000)[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$",
+        },
+        {"type": "integer", "minimum": 1, "maximum": 9999},
+        {"not": {"type": ["string", "number", "integer", "boolean", "null", "array", "object"]}},
     ]
 }
+
+
+def date_schema() -> dict[str, Any]:
+    """The JSON-Schema fragment of one date of a rule file (a period's start or end)."""
+    return dict(_DATE_SCHEMA)
+
+
 _PAIR_SCHEMA: dict[str, Any] = {
     "type": "array",
     "minItems": 2,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,11 +18,13 @@ from .model import (
     ENUMS,
     REQUIRED_COLUMNS,
     UNKNOWN,
+    RawTable,
+    column_letter,
     normalize_name,
 )
-from .readers.base import HEADER_SEARCH_ROWS, RawTable, column_letter
 from .vocabulary import (
     EXACT,
+    HEADER_SEARCH_ROWS,
     RANK,
     ColumnMap,
     HeaderMatch,
@@ -297,6 +300,9 @@ def build_table(raw_tables: list[RawTable], day_order: DayOrder = None) -> Table
     `day_order` says how to read a date such as 05/06/2021 (dates.read_date)."""
     frames = []
     columns: dict[str, None] = {}
+    origin_paths: list[str] = []
+    origin_sheets: list[str | None] = []
+    origin_rows: list[int] = []
     beyond_all: dict[int, list[tuple[int, str]]] = {}  # row -> non-blank cells beyond the header
     inputs = []
     warnings: list[str] = []
@@ -325,16 +331,18 @@ def build_table(raw_tables: list[RawTable], day_order: DayOrder = None) -> Table
             if padded
             else pd.DataFrame({k: pd.Series([], dtype=object) for k in keys})
         )
-        if len(keys) != len(reading.keys) or None in reading.keys:
+        if None in reading.keys:
             frame = frame[[k for k in keys if isinstance(k, str)]]
         if reading.title_from_summary:
             frame["title"] = [first_sentence(str(t)) for t in frame["summary"].tolist()]
-        frame["__path"] = table.path
-        frame["__sheet"] = table.sheet
-        frame["__row"] = table.rows
+        # where each row came from is kept beside the frame, never among the input's columns
+        # (whatever a header is named, `__row` too, it is carried through unchanged)
+        origin_paths.extend([table.path] * len(frame))
+        origin_sheets.extend([table.sheet] * len(frame))
+        origin_rows.extend(table.rows)
         frames.append(frame)
         offset += len(frame)
-        for key in frame.columns[:-3]:
+        for key in frame.columns:
             columns.setdefault(key, None)
         inputs.append({"path": table.path, "sha256": table.sha256, "rows": len(table.rows)})
         warnings.extend(table.warnings)
@@ -347,7 +355,6 @@ def build_table(raw_tables: list[RawTable], day_order: DayOrder = None) -> Table
         data = pd.concat(frames, ignore_index=True)
     else:
         data = pd.DataFrame({c: pd.Series([], dtype=object) for c in ordered})
-        data["__path"], data["__sheet"], data["__row"] = [], [], []
     for column in ordered:
         if column not in data:
             data[column] = ""
@@ -364,7 +371,9 @@ def build_table(raw_tables: list[RawTable], day_order: DayOrder = None) -> Table
             errors.setdefault(i, []).append((column, text))
 
     ids = data["id"].astype(str).str.strip()
-    flag((ids == "").to_numpy(), "id", _("is blank"))
+    # ids compared as people read them: NFC, invisible (format) characters set aside
+    same_ids = ids.map(comparable_id) if n else ids
+    flag((same_ids == "").to_numpy(), "id", _("is blank"))
 
     column_map = next((t.column_map for t in raw_tables if t.column_map is not None), None)
     # cells read from another form than section 1's: (row, column) -> text as given
@@ -458,20 +467,23 @@ def build_table(raw_tables: list[RawTable], day_order: DayOrder = None) -> Table
     candidate = ~has_error
     dup = np.zeros(n, dtype=bool)
     if candidate.any():
-        dup[candidate] = ids[candidate].duplicated(keep="first").to_numpy()
+        dup[candidate] = same_ids[candidate].duplicated(keep="first").to_numpy()
     if dup.any():
-        first_of = ids[candidate].drop_duplicates(keep="first")
+        first_of = same_ids[candidate].drop_duplicates(keep="first")
         first_index = dict(zip(first_of.to_numpy(), first_of.index, strict=True))
         for k in np.flatnonzero(dup):
-            j = first_index[ids.iat[k]]
-            errors.setdefault(int(k), []).append(
-                (
-                    "id",
-                    _("'{id}' is already used by {path} row {row}").format(
-                        id=ids.iat[k], path=data.at[j, "__path"], row=data.at[j, "__row"]
-                    ),
-                )
+            j = first_index[same_ids.iat[k]]
+            typed, first = ids.iat[k], ids.iat[j]
+            where = {"id": typed, "path": origin_paths[j], "row": origin_rows[j]}
+            message = (
+                _("'{id}' is already used by {path} row {row}").format(**where)
+                if typed == first
+                else _(
+                    "'{id}' is already used by {path} row {row}, typed '{first}' there (the "
+                    "same id once Unicode normalisation and invisible characters are set aside)"
+                ).format(first=first, **where)
             )
+            errors.setdefault(int(k), []).append(("id", message))
     invalid_mask = has_error | dup
 
     invalid: list[InvalidRow] = []
@@ -482,7 +494,7 @@ def build_table(raw_tables: list[RawTable], day_order: DayOrder = None) -> Table
             fields[f"(column {column_letter(j)})"] = c
         invalid.append(
             InvalidRow(
-                origin=_origin(row["__path"], row["__sheet"], row["__row"]),
+                origin=_origin(origin_paths[i], origin_sheets[i], origin_rows[i]),
                 errors=errors[i],
                 fields=fields,
                 position=int(i),
@@ -495,9 +507,9 @@ def build_table(raw_tables: list[RawTable], day_order: DayOrder = None) -> Table
         frame = data.loc[valid, ordered].reset_index(drop=True)
     origins = pd.DataFrame(
         {
-            "path": data["__path"].to_numpy()[valid],
-            "sheet": data["__sheet"].to_numpy()[valid],
-            "row": data["__row"].to_numpy()[valid],
+            "path": np.array(origin_paths, dtype=object)[valid],
+            "sheet": np.array(origin_sheets, dtype=object)[valid],
+            "row": np.array(origin_rows, dtype=np.int64)[valid],
         }
     )
     positions = np.flatnonzero(valid)
@@ -553,6 +565,15 @@ def _other_form_warning(counts: dict[str, int]) -> list[str]:
             what="; ".join(parts)
         )
     ]
+
+
+def comparable_id(text: str) -> str:
+    """An id as compared for duplicates: NFC, without format characters (zero-width spaces and
+    joiners, bidi marks, BOM); reports show ids as typed."""
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFC", text)
+    return "".join(c for c in text if unicodedata.category(c) != "Cf").strip()
 
 
 def _text(value: Any) -> str:

@@ -19,6 +19,11 @@ from functools import cache
 from .i18n import catalogue
 from .model import COLUMNS, DISPLAY_NAMES, ENUMS, UNKNOWN, normalize_name
 
+#: the header is looked for among this many non-blank rows (SPEC 7)
+HEADER_SEARCH_ROWS = 30
+#: a row is the header when its cells name at least this many of section 1's columns
+HEADER_MIN_COLUMNS = 3
+
 #: how a header came to name a column, best first (two headers naming one column: the
 #: better one wins; two equally good ones are a bad table)
 EXACT, MAPPED, ALIAS = "exact", "mapped", "alias"

@@ -64,6 +64,19 @@ def check_report(report_dir: Path, case) -> None:
     assert sum(i["rows"] for i in report["inputs"]) == case.rows
 
 
+def check_specific(report_dir: Path, case) -> None:
+    """What some cases must read, beyond every row counted once."""
+    report = json.loads((report_dir / "hostile-gap-report.json").read_text(encoding="utf-8"))
+    if case.name == "internal-column-names.csv":
+        (fields,) = [r["fields"] for r in report["incidents"]]
+        assert (fields["__row"], fields["__path"], fields["__sheet"]) == ("r", "p", "s")
+        assert report["incidents"][0]["origin"]["row"] == 2
+    if case.name in ("ids-nfc-nfd.csv", "ids-zero-width.csv"):
+        (invalid,) = report["invalid"]
+        assert invalid["origin"]["row"] == 3 and "already used by" in invalid["errors"][0]
+        assert invalid["fields"]["id"] != report["incidents"][0]["id"]  # as typed
+
+
 TABLES = [c for c in make.CASES if c.kind == "table"]
 RULES = [c for c in make.CASES if c.kind == "rules"]
 
@@ -83,11 +96,12 @@ def test_hostile_table(case, tmp_path):
     mandate = tmp_path / "m.yaml"
     mandate.write_bytes(make.rule("{field: level, in: [federal]}"))
     out = tmp_path / "out"
-    args = ["analyze", str(path), "-m", str(mandate), "-o", str(out), "-f", "json"]
+    args = ["analyze", str(path), *case.args, "-m", str(mandate), "-o", str(out), "-f", "json"]
     result, seconds = run(args, case.env)
     output = check_clean(result, case, seconds)
     if case.exit == 0:
         check_report(out, case)
+        check_specific(out, case)
     else:
         assert f"{path}: " in output or f"{path}:" in output, output
         assert not out.exists() or not any(out.iterdir())

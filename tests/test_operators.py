@@ -186,7 +186,11 @@ def test_operator_schema_fragment_is_draft_07_and_admits_the_sample(name):
 
 def test_schema_of_an_enumerated_field_lists_its_values_without_unknown():
     schema = OPERATORS["in"].value_schema("level")
-    assert "federal" in schema["items"]["enum"] and "unknown" not in schema["items"]["enum"]
+    listed = schema["items"]["anyOf"][0]["enum"]
+    assert "federal" in listed and "unknown" not in listed
+    jsonschema.validate(["Federal"], schema)  # as the parser reads it
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(["unknown"], schema)
 
 
 def test_each_field_has_operators_and_date_has_the_date_ones():

@@ -82,14 +82,20 @@ def test_healthz(client: TestClient) -> None:
     assert answer.text == "ok"
 
 
+def test_unknown_paths_and_methods_are_json_errors(client: TestClient) -> None:
+    missing = client.get("/etc/passwd")
+    assert missing.status_code == 404
+    assert "error" in missing.json()
+    wrong = client.get("/api/analyze")
+    assert wrong.status_code == 405
+    assert "GET" in wrong.json()["error"]
+
+
 def test_mandates_lists_every_bundled_mandate_by_id_and_title(client: TestClient) -> None:
     answer = client.get("/api/mandates")
     assert answer.status_code == 200
     listed = answer.json()
-    expected = [
-        {"id": m, "title": scope_gap.load_mandate(m).title}
-        for m in bundled_mandates()
-    ]
+    expected = [{"id": m, "title": scope_gap.load_mandate(m).title} for m in bundled_mandates()]
     assert listed == expected
     assert {"hogue-2023", "nsira-2024"} <= {m["id"] for m in listed}
     french = client.get("/api/mandates?lang=fr").json()
@@ -269,10 +275,26 @@ def test_check_says_how_columns_were_read_and_lists_every_invalid_row(
     assert body["incidents"] == 1
     assert [r["origin"]["row"] for r in body["invalid"]] == [3, 4]
     assert "level" in body["invalid"][0]["errors"][0]
-    columns = body["files"][0]["columns"]
-    assert columns[1] == {"header": "Title", "column": "title"}
-    assert columns[5] == {"header": "Region", "column": None}
+    columns = [(c["header"], c["column"]) for c in body["files"][0]["columns"]]
+    assert columns[1] == ("Title", "title")
+    assert columns[5] == ("Region", None)
     assert {c["id"] for c in body["columns"]} >= {"id", "title", "date", "level", "event_type"}
+
+
+def test_check_of_a_table_that_cannot_be_read_still_says_how_its_columns_were_read(
+    client: TestClient, make_csv: Any
+) -> None:
+    table = make_csv(
+        [["A1", "t", "2019", "federal", "general_election"]],
+        header=["Reference", "title", "date", "level", "event_type"],
+    )
+    answer = client.post("/api/check", files={"files": upload(table)})
+    assert answer.status_code == 400
+    body = answer.json()
+    assert "lacks the required column" in body["error"] and "'id'" in body["error"]
+    assert body["files"][0]["columns"][0]["header"] == "Reference"
+    assert body["files"][0]["columns"][0]["column"] is None
+    assert body["files"][0]["columns"][1]["column"] == "title"
 
 
 # --- bad input: 400 with the command line's message -----------------------------------------
@@ -410,8 +432,11 @@ def test_hostile_tables_are_400_with_the_command_lines_message_never_500(
     for name, value in case.env.items():
         monkeypatch.setenv(name, value)
     rules = hostile.rule("{field: level, in: [federal]}")
+    # a case's command-line options (--encoding X) as the page's form fields
+    form = {k.removeprefix("--"): v for k, v in zip(case.args[::2], case.args[1::2], strict=True)}
     answer = client.post(
         "/api/analyze",
+        data=form,
         files={
             "files": (case.name, data, "application/octet-stream"),
             "mandate_file": ("m.yaml", rules, "application/yaml"),
@@ -430,7 +455,7 @@ def test_hostile_tables_are_400_with_the_command_lines_message_never_500(
     (tmp_path / case.name).write_bytes(data)
     (tmp_path / "m.yaml").write_bytes(rules)
     monkeypatch.chdir(tmp_path)
-    cli = CliRunner().invoke(main, ["analyze", case.name, "-m", "m.yaml", "-o", "out"])
+    cli = CliRunner().invoke(main, ["analyze", case.name, *case.args, "-m", "m.yaml", "-o", "out"])
     assert cli.exit_code == 1
     assert f"Error: {error}" in cli.output
 
@@ -448,6 +473,9 @@ def test_hostile_rule_files_are_400_never_500(
     for name, value in case.env.items():
         monkeypatch.setenv(name, value)
     answer = client.post("/api/analyze", files={**bundled_files(), "mandate_file": upload(path)})
+    if case.exit and answer.status_code == 413:  # the rule-file limit, met as the bytes arrived
+        assert "larger than the limit" in answer.json()["error"]
+        return
     assert answer.status_code == (200 if case.exit == 0 else 400), answer.text
     if case.exit:
         assert answer.json()["error"].startswith(f"{case.name}:")
@@ -597,6 +625,15 @@ def test_the_page_has_a_policy_that_allows_only_its_own_script(client: TestClien
     assert f"'sha256-{digest}'" in policy
     # nothing is fetched from elsewhere
     assert not re.search(r"(src|href)=\"(https?:)?//", answer.text)
+
+
+def test_the_page_has_the_reports_palette(client: TestClient) -> None:
+    from scope_gap.reports.html import environment
+
+    page = client.get("/").text
+    palette = str(environment().globals["status_css"])
+    assert ".st-in_scope { background: #" in palette
+    assert palette in page
 
 
 @pytest.mark.parametrize("path", ["/", "/healthz", "/api/mandates", "/api/template"])
@@ -822,3 +859,14 @@ def test_help_does_not_import_the_server() -> None:
 def test_serve_is_listed_in_the_help() -> None:
     result = CliRunner().invoke(main, ["--help"])
     assert "serve" in result.output
+
+
+def test_without_lang_the_reports_speak_as_the_command_line_would(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCOPE_GAP_LANG", "fr")
+    answer = client.post("/api/analyze", files=bundled_files(), data={"format": "csv"})
+    assert answer.content.decode("utf-8-sig").startswith("ID,Titre,")
+    assert (
+        client.get("/api/mandates").json()[0]["title"] != scope_gap.load_mandate("hogue-2023").title
+    )

@@ -195,3 +195,40 @@ def test_a_port_in_use_is_a_clear_error(start: Any) -> None:
         assert "Traceback" not in server.output
     finally:
         taken.close()
+
+
+def test_stopping_while_an_analysis_runs_is_clean(start: Any, tmp_path: Path) -> None:
+    rows = ["id,title,date,level,event_type"]
+    rows += [f"R{i},t,2019,federal,general_election" for i in range(200_000)]
+    data = ("\n".join(rows) + "\n").encode()
+    server = start("--port", "0", "--no-browser")
+    address = server.address()
+    answers: list[Any] = []
+
+    def post() -> None:
+        try:
+            answers.append(
+                httpx.post(
+                    address + "api/analyze",
+                    files={"files": ("big.csv", data)},
+                    data={"format": "xlsx"},
+                    timeout=120,
+                )
+            )
+        except httpx.HTTPError as exc:
+            answers.append(exc)
+
+    sender = threading.Thread(target=post)
+    sender.start()
+    (folder,) = private_folders(tmp_path)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not answers:
+        uploads = list(folder.glob("request-*/upload-1"))
+        if uploads and uploads[0].stat().st_size == len(data):
+            break  # received whole: the analysis runs
+        time.sleep(0.02)
+    assert server.stop(signal.SIGTERM, timeout=60) == 0
+    sender.join(timeout=60)
+    assert "Traceback" not in server.output
+    assert "ERROR" not in server.output
+    assert private_folders(tmp_path) == []

@@ -5,6 +5,7 @@ anything is written and written all or none; no input is ever written over."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -53,18 +54,23 @@ def test_reports_are_identical_whatever_the_order_of_formats(warned, tmp_path):
 
 def test_the_cli_writes_the_same_files_whatever_the_order(warned, make_csv, make_mandate, tmp_path):
     table, mandate = make_csv(rows(4), HEADER), make_mandate()
-    for name, order in (("a", ALL), ("b", list(reversed(ALL)))):
-        args = ["analyze", str(table), "-m", str(mandate), "-o", str(tmp_path / name)]
+    snapshots = []
+    for order in (ALL, list(reversed(ALL))):
+        args = ["analyze", str(table), "-m", str(mandate), "-o", str(tmp_path / "out")]
         for fmt in order:
             args += ["-f", fmt]
         result = CliRunner().invoke(main, args, env={"SOURCE_DATE_EPOCH": "1700000000"})
         assert result.exit_code == 0, result.output
-    a, b = snapshot(tmp_path / "a"), snapshot(tmp_path / "b")
+        snapshots.append(snapshot(tmp_path / "out"))
+    a, b = snapshots
     # the About sheet and the page quote the command line, which differs: compare the rest
     assert a.keys() == b.keys()
     for name in a:
         if name.endswith((".json", ".csv")):
             assert a[name] == b[name], name
+        if name.endswith(".html"):
+            without = [re.sub(rb"(?: -f (?:html|xlsx|json|csv))+", b"", x[name]) for x in (a, b)]
+            assert without[0] == without[1]
 
 
 def test_renderers_change_nothing_and_return_their_own_warnings(warned):
@@ -198,3 +204,40 @@ def test_the_writer_is_typed_by_result_kind():
     assert kinds == {"analysis", "comparison", "amendment"}
     with pytest.raises(TypeError):
         reports.kind_of(object())
+
+
+# --- one cell-safety function for every workbook ---------------------------------------------------
+
+
+def test_every_workbook_makes_its_cells_safe_the_same_way(make_csv, make_mandate, tmp_path):
+    import openpyxl
+
+    from scope_gap.reports.cells import safe_text
+
+    hostile = '=HYPERLINK("http://x","y")\x07'
+    table = make_csv([["X", hostile, "2019-05", "municipal", "general_election", "a\x0bb"]], HEADER)
+    mandate = make_mandate()
+    analysis = scope_gap.analyze(table, mandate)
+    other = Path(make_mandate(name="other.yaml"))
+    other.write_text(other.read_text().replace("id: test-mandate", "id: other"))
+    comparison = scope_gap.compare(table, [mandate, other])
+    amendment = scope_gap.amend(table, mandate, cover=["X"])
+    paths = [
+        *write_reports(analysis, tmp_path / "a", ["xlsx"]).paths,
+        *write_reports(comparison, tmp_path / "c", ["xlsx"]).paths,
+        *write_reports(amendment, tmp_path / "m", ["xlsx"]).paths,
+    ]
+    shown = safe_text(hostile).text
+    assert shown == '=HYPERLINK("http://x","y")'
+    found = 0
+    for path in [p for p in paths if p.suffix == ".xlsx"]:
+        book = openpyxl.load_workbook(path)
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str) and cell.value.startswith("="):
+                        assert cell.data_type == "s" and cell.quotePrefix, (path.name, cell)
+                        found += 1
+                    if isinstance(cell.value, str):
+                        assert "\x07" not in cell.value and "\x0b" not in cell.value
+    assert found >= 2  # the gap report and the comparison's matrix show the title

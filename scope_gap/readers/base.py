@@ -4,37 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NoReturn, TypedDict
 
 from ..dates import DayOrder
 from ..errors import BadTableError, Location, ScopeGapError
 from ..i18n import _, format_number, ngettext
 from ..limits import ENV, MIB, Limits, limits_from_env  # noqa: F401 (re-exported)
-from ..vocabulary import ColumnMap, names_columns
-
-
-@dataclass
-class RawTable:
-    """One input table as read, before validation.
-
-    `cells[i]` holds the text of every cell of data row `rows[i]` (as the user counts
-    rows), blank rows already skipped; a row may be shorter or longer than the header.
-    """
-
-    path: str
-    sha256: str
-    headers: list[str]
-    cells: list[list[str]]
-    rows: list[int]
-    sheet: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    #: the header's row number; None when the format has no header row (JSON, a DataFrame)
-    header_row: int | None = None
-    #: True when no row among the first HEADER_SEARCH_ROWS named three columns and the
-    #: first non-blank row was taken as the header
-    header_guessed: bool = False
-    column_map: ColumnMap | None = None
+from ..model import RawTable as RawTable  # the table as read lives in the model
+from ..model import column_letter as column_letter
+from ..vocabulary import HEADER_MIN_COLUMNS, HEADER_SEARCH_ROWS, ColumnMap, names_columns
 
 
 class Reading(TypedDict, total=False):
@@ -108,16 +87,6 @@ def is_blank_row(cells: list[str]) -> bool:
     return all(not c.strip() for c in cells)
 
 
-def column_letter(index: int) -> str:
-    """Spreadsheet column name of a 0-based index: 0 -> A, 27 -> AB."""
-    name = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        name = chr(65 + rem) + name
-    return name
-
-
 def trim_header(cells: list[str]) -> list[str]:
     """Header cells, trimmed; trailing blank cells dropped, inner blank ones named by letter."""
     headers = [c.strip() for c in cells]
@@ -127,11 +96,6 @@ def trim_header(cells: list[str]) -> list[str]:
 
 
 # --- where the header is (SPEC 7) ------------------------------------------------------------
-
-#: the header is looked for among this many non-blank rows
-HEADER_SEARCH_ROWS = 30
-#: a row is the header when its cells name at least this many of section 1's columns
-HEADER_MIN_COLUMNS = 3
 
 
 def find_header(

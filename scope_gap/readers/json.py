@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ..errors import BadTableError, Location, decode_reason
@@ -75,9 +76,25 @@ def _table(
                 limits.columns,
             )
     names = list(headers)
+    for name in names:
+        if _SURROGATE.search(name):
+            raise BadTableError(_lone_surrogate(_("a key"), name), Location(path))
     cells, rows = [], []
     for number, obj in objects:
         texts = [value_text(obj.get(name)) for name in names]
+        for name, text in zip(names, texts, strict=True):
+            if len(text) > limits.cell_chars:
+                over_limit(
+                    path,
+                    _("object {number}, key '{key}': a value of {count} characters").format(
+                        number=number, key=name, count=format_number(len(text))
+                    ),
+                    "cell_chars",
+                    limits.cell_chars,
+                )
+            if _SURROGATE.search(text):
+                where = _("object {number}, key '{key}'").format(number=number, key=name)
+                raise BadTableError(_lone_surrogate(where, text), Location(path))
         if is_blank_row(texts):
             continue
         cells.append(texts)
@@ -88,6 +105,44 @@ def _table(
     return RawTable(
         path, sha256_of(data), [n.strip() for n in names], cells, rows, column_map=column_map
     )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(where: str, text: str) -> str:
+    """The message for a `\\udXXX` escape that is half of a character, with where it is."""
+    code = ord(_SURROGATE.search(text).group(0))  # type: ignore[union-attr]
+    return _(
+        "{where} holds the escape \\u{code:04x}, half of a UTF-16 pair with no other half: "
+        "it is not a character and cannot be written in any report; fix or remove it"
+    ).format(where=where, code=code)
+
+
+class _RepeatedKey(Exception):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object, refused when it names a key twice (json.loads would keep only the last)."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise _RepeatedKey(key)
+            seen.add(key)
+    return obj
+
+
+def _repeated(key: str) -> str:
+    shown = key.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _(
+        "an object gives the key '{key}' twice; each key may appear once in an object "
+        "(which value is meant cannot be told)"
+    ).format(key=shown)
 
 
 def _text(data: bytes, path: str) -> str:
@@ -107,7 +162,9 @@ def read_json(
 ) -> RawTable:
     text = _text(data, path)
     try:
-        value = json.loads(text)
+        value = json.loads(text, object_pairs_hook=_object)
+    except _RepeatedKey as exc:
+        raise BadTableError(_repeated(exc.key), Location(path)) from None
     except json.JSONDecodeError as exc:
         raise BadTableError(
             _("cannot be parsed as JSON: {reason}").format(reason=json_reason(exc.msg)),
@@ -148,7 +205,9 @@ def read_jsonl(
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
+            item = json.loads(line, object_pairs_hook=_object)
+        except _RepeatedKey as exc:
+            raise BadTableError(_repeated(exc.key), Location(path, number)) from None
         except json.JSONDecodeError as exc:
             raise BadTableError(
                 _("cannot be parsed as JSON: {reason}").format(reason=json_reason(exc.msg)),

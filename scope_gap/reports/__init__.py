@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypeVar
 
 from ..errors import ScopeGapError, did_you_mean, os_reason
+from ..files import display_path
 from ..i18n import _
 
 if TYPE_CHECKING:
@@ -299,6 +300,8 @@ def write_reports(
             for fmt in order:
                 temps[fmt] = _temporary(targets[fmt])
                 rendered = chosen[fmt].render(result)
+                if kind == "amendment" and fmt == "yaml":
+                    rendered = _naming_the_schema(rendered, targets[fmt])
                 _write_into(temps[fmt], rendered)
                 written.warnings.extend(w for w in rendered.warnings if w not in written.warnings)
             refuse_inputs(targets.values(), protect, result.read)  # in case one appeared meanwhile
@@ -306,7 +309,7 @@ def write_reports(
                 os.replace(temps.pop(fmt), targets[fmt])
                 written.paths.append(targets[fmt])
                 if progress:
-                    progress(_("wrote {path}").format(path=targets[fmt]))
+                    progress(_("wrote {path}").format(path=display_path(targets[fmt])))
         except OSError as exc:
             raise OutputError(
                 _("{path}: cannot write reports there ({reason})").format(
@@ -318,6 +321,15 @@ def write_reports(
                 with contextlib.suppress(OSError):
                     temp.unlink()
     return written
+
+
+def _naming_the_schema(rendered: Rendered, target: Path) -> Rendered:
+    """An amended mandate whose first line points an editor to the schema by a path that
+    resolves from the folder it is written to (SPEC 9)."""
+    from ..rules.schema import with_schema_comment
+
+    text = b"".join(rendered.pieces()).decode("utf-8")
+    return Rendered(with_schema_comment(text, target).encode("utf-8"), rendered.warnings)
 
 
 def write_file(target: str | Path, rendered: Rendered, protect: Iterable[str | Path] = ()) -> Path:

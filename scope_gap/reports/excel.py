@@ -32,8 +32,6 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.writer.excel import ExcelWriter
 
-from .. import __version__
-from ..engine import rule_text
 from ..i18n import (
     DEFAULT_LANGUAGE,
     N_,
@@ -46,6 +44,8 @@ from ..i18n import (
     ngettext,
 )
 from ..model import STATUS_LABELS, display_name, status_label
+from ..operators import rule_text
+from ..version import __version__
 from ..wording import covered_by, reasons, unknown_fields, value_label
 from . import OutputError, Rendered, source_date_epoch
 from .cells import MAX_CELL_CHARS, MAX_LINE_BREAKS, safe_text
@@ -541,12 +541,15 @@ class _Book:
     def build(self) -> None:
         mandate = self.analysis.mandate
         props = self.wb.properties
-        props.title = _("Gap report: {title}").format(title=localized(mandate, "title"))
+        # document properties are XML too: the mandate's text made safe as every cell is
+        props.title = safe_text(
+            _("Gap report: {title}").format(title=localized(mandate, "title"))
+        ).text
         props.subject = _("Incidents outside the mandate {id}").format(id=mandate.id)
         props.creator = f"scope-gap {__version__}"
         if language() != DEFAULT_LANGUAGE:
             props.language = locale_tag()
-        props.description = self.analysis.sentence()
+        props.description = safe_text(self.analysis.sentence()).text
         props.created = props.modified = self.generated
         self.write_summary()
         gap = [r for r in self.incidents if r["status"] in ("out_of_scope", "context_only")]

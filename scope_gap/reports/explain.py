@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine import OUTCOME_NAMES, condition_text
 from ..errors import ScopeGapError, did_you_mean
 from ..i18n import N_, _, is_default_language, localized
-from ..model import All, AnyOf, Leaf, Not, status_label
+from ..mandatediff import node_paths
+from ..model import ENUMS, UNKNOWN, All, AnyOf, Leaf, Not, status_label
+from ..operators import OUTCOME_NAMES, condition_text
 from .common import origin_text
 
 #: outcomes and coverages as the explanation writes them (marked for translation)
@@ -42,8 +43,12 @@ def _find(analysis: Any, incident_id: str) -> int:
 
 
 def _value(leaf: Leaf, fields: dict[str, str]) -> str:
+    """The value as the engine reads it: blank, or the *enumerated* value `unknown`, is not
+    known; free text that says "unknown" is that text (SPEC section 1)."""
     text = str(fields.get(leaf.field, "")).strip()
-    return text if text and text != "unknown" else _("(not known)")
+    if not text or (text == UNKNOWN and leaf.field in ENUMS):
+        return _("(not known)")
+    return text
 
 
 def explain_incident(analysis: Any, incident_id: str) -> str:
@@ -70,14 +75,16 @@ def explain_incident(analysis: Any, incident_id: str) -> str:
                 outcome=_outcome(outcome.values[i]),
             )
         )
-        for entry in outcome.nodes:
+        # each condition's place in its clause, as `rules diff` names it (`when.all[0]`)
+        paths = node_paths(clause.when)
+        for entry, path in zip(outcome.nodes, paths, strict=True):
             indent = "  " * (entry.depth + 1)
             value = _outcome(entry.values[i])
             match entry.node:
                 case Leaf() as leaf:
                     lines.append(
                         f"{indent}{condition_text(leaf)}: {leaf.field} = {_value(leaf, fields)}"
-                        f" -> {value}"
+                        f" -> {value}  [{path}]"
                     )
                 case All():
                     lines.append(f"{indent}all -> {value}")

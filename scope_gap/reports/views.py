@@ -6,12 +6,12 @@ import io
 import re
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__
 from ..analysis import STATUS_ORDER
 from ..i18n import N_, _, language, localized, localized_field, ngettext
 from ..model import STATUS_LABELS
+from ..version import __version__
 from . import Rendered
-from .cells import put_text
+from .cells import put_text, safe_text
 from .common import STATUS_PALETTE
 from .compare import matrix_rows
 from .html import _label, _status_label, environment, generated_at, number, status_labels
@@ -240,7 +240,7 @@ def _about(wb: Any, result: Any, mandates: list[Any]) -> None:
 
 
 def _save(wb: Any, title: str) -> Rendered:
-    wb.properties.title = title
+    wb.properties.title = safe_text(title).text
     wb.properties.creator = f"scope-gap {__version__}"
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -7,6 +7,8 @@ every upload in a private folder of its own that it removes when it stops.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import shutil
 import signal
@@ -38,6 +40,16 @@ def _bind(host: str, port: int) -> socket.socket:
     sock.listen(128)
     sock.set_inheritable(True)
     return sock
+
+
+class _QuietStop(logging.Filter):
+    """Stopping while an analysis runs is not an error: uvicorn would log the cancelled
+    request with a traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError):
+            return False
+        return "timeout graceful shutdown exceeded" not in record.getMessage()
 
 
 def address_of(host: str, port: int) -> str:
@@ -78,6 +90,7 @@ def serve(
         server_header=False,
     )
     server = uvicorn.Server(config)
+    logging.getLogger("uvicorn.error").addFilter(_QuietStop())
     address = address_of(host, port)
 
     def stop(signum: int, frame: Any) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import json
+import os
 import re
 import secrets
 import shutil
@@ -229,10 +230,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return error(_("the server is busy with other analyses; try again shortly"), 503)
         except FormError as exc:
             return error(exc.message, exc.status)
+        except work.CheckError as exc:
+            return JSONResponse(exc.report, status_code=400)
         except ScopeGapError as exc:
             return error(_message(exc))
-        except Exception as exc:  # a bug: said, never a traceback to the client
-            traceback.print_exc(file=sys.stderr)
+        except Exception as exc:  # a bug: said in one line, never a traceback to the client
+            if os.environ.get("SCOPE_GAP_DEBUG"):
+                traceback.print_exc(file=sys.stderr)
+            else:
+                print(
+                    _(work.UNEXPECTED).format(error=type(exc).__name__, message=exc)
+                    + " (SCOPE_GAP_DEBUG=1)",
+                    file=sys.stderr,
+                )
             return error(_(work.UNEXPECTED).format(error=type(exc).__name__, message=exc), 500)
 
     def analysis_response(form: Form, lang: str) -> Response:
@@ -310,7 +320,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     async def mandates(request: Request) -> Response:
         try:
-            lang = _lang_query(request) or "en"
+            lang = _lang_query(request) or default_language()
         except ScopeGapError as exc:
             return error(_message(exc))
         with use_language(lang):
@@ -321,11 +331,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
             lang = _lang_query(request) or default_language()
         except ScopeGapError as exc:
             return error(_message(exc))
-        folder = space.folder()
         try:
-            return _attachment(await space.run(lambda: work.template(folder), lang))
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+            async with space.turn():
+                folder = space.folder()
+                try:
+                    return _attachment(await space.run(lambda: work.template(folder), lang))
+                finally:
+                    shutil.rmtree(folder, ignore_errors=True)
+        except Busy:
+            return error(_("the server is busy with other analyses; try again shortly"), 503)
 
     async def page(request: Request) -> Response:
         lang = request.query_params.get("lang", "").lower()
@@ -363,7 +377,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/page/compare", page_compare, methods=["POST"]),
         Route("/page/result/{token}/{what}", result, methods=["GET"]),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return error(_("there is nothing at {path}").format(path=request.url.path), 404)
+
+    async def not_allowed(request: Request, exc: Exception) -> Response:
+        return error(
+            _("{method} is not a method {path} answers").format(
+                method=request.method, path=request.url.path
+            ),
+            405,
+        )
+
+    app = Starlette(
+        routes=routes, lifespan=lifespan, exception_handlers={404: not_found, 405: not_allowed}
+    )
     app.state.workspace = space
     app.add_middleware(Guard, allowed=host_names(settings.host, settings.port))
     return app

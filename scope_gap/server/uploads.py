@@ -31,8 +31,13 @@ TEXT_FIELDS = (
     "month_first",
     "encoding",
 )
-#: a rule file or a column map is refused above this size (the rule reader's limit)
+#: a rule file or a column map is refused above this size, unless the readers' limits name
+#: their own (`Limits.rule_bytes`, SCOPE_GAP_MAX_RULE_BYTES)
 SMALL_FILE_BYTES = 4 * 1024 * 1024
+
+
+def rule_limit(limits: Limits) -> int:
+    return int(getattr(limits, "rule_bytes", SMALL_FILE_BYTES))
 #: a text field is refused above this size
 TEXT_BYTES = 64 * 1024
 #: incident files in one request
@@ -53,7 +58,7 @@ class FormError(Exception):
 def request_limit(limits: Limits) -> int:
     """The largest request body accepted: a few incident files at the readers' limit, a rule
     file and a column map, and room for the form's own bytes."""
-    return 4 * limits.file_bytes + 2 * SMALL_FILE_BYTES + TEXT_BYTES * len(TEXT_FIELDS) + 65536
+    return 4 * limits.file_bytes + 2 * rule_limit(limits) + TEXT_BYTES * len(TEXT_FIELDS) + 65536
 
 
 def too_large(what: str, limit: int) -> FormError:
@@ -183,7 +188,7 @@ class _Receiver:
                 raise FormError(
                     _("at most {count} incident files can be sent at once").format(count=MAX_FILES)
                 )
-            self.limit = self.limits.file_bytes if self.name == "files" else SMALL_FILE_BYTES
+            self.limit = self.limits.file_bytes if self.name == "files" else rule_limit(self.limits)
             self.path = self.form.folder / f"upload-{count + 1}"
             self.handle = open(self.path, "xb")  # noqa: SIM115 - closed in part_end or on error
         else:

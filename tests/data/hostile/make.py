@@ -41,6 +41,7 @@ class Case:
     kind: str = "table"  # table: an incident file; rules: a mandate file
     env: dict[str, str] = field(default_factory=dict)
     large: bool = False
+    args: tuple[str, ...] = ()  # more command-line arguments (after the file)
 
 
 def csv_bytes(text: str, encoding: str = "utf-8") -> bytes:
@@ -968,6 +969,193 @@ CASES: list[Case] = [
         "given twice",
         kind="rules",
     ),
+    # hardening II (issue 16)
+    *[
+        Case(
+            f"{codec}-encoding.csv",
+            lambda: csv_bytes(HEADER + ROW),
+            f"error: --encoding {codec} is not an encoding tables are stored in",
+            1,
+            "is not an encoding tables are stored in",
+            args=("--encoding", codec),
+        )
+        for codec in ("utf-7", "unicode_escape", "undefined", "punycode")
+    ],
+    Case(
+        "lone-surrogate-value.json",
+        lambda: (
+            b'[{"id": "A1", "title": "t\\ud800", "date": "2019", "level": "federal", "event_type": "general_election"}]'
+        ),
+        "error: names the object and key holding half a UTF-16 pair",
+        1,
+        "object 1, key 'title' holds the escape \\ud800",
+    ),
+    Case(
+        "lone-surrogate-id.json",
+        lambda: (
+            b'[{"id": "A\\udfff", "title": "t", "date": "2019", "level": "federal", "event_type": "general_election"}]'
+        ),
+        "error: names the object and key",
+        1,
+        "object 1, key 'id' holds the escape \\udfff",
+    ),
+    Case(
+        "lone-surrogate-key.json",
+        lambda: (
+            b'[{"id": "A1", "ti\\udc00tle": "t", "date": "2019", "level": "federal", "event_type": "general_election"}]'
+        ),
+        "error: a key holds half a UTF-16 pair",
+        1,
+        "a key holds the escape \\udc00",
+    ),
+    Case(
+        "repeated-key.json",
+        lambda: (
+            b'[{"id": "A1", "title": "t", "title": "u", "date": "2019", "level": "federal", "event_type": "general_election"}]'
+        ),
+        "error: a key given twice in one object (json.loads would keep the last silently)",
+        1,
+        "gives the key 'title' twice",
+    ),
+    Case(
+        "repeated-key.jsonl",
+        lambda: (
+            b'{"id": "A1", "id": "A2", "title": "t", "date": "2019", "level": "federal", "event_type": "general_election"}\n'
+        ),
+        "error: a key given twice, names the line",
+        1,
+        "repeated-key.jsonl:1: an object gives the key 'id' twice",
+    ),
+    Case(
+        "json-cell-over-limit.json",
+        lambda: (
+            b'[{"id": "A1", "title": "'
+            + b"t" * 20
+            + b'", "date": "2019", "level": "federal", "event_type": "general_election"}]'
+        ),
+        "error: JSON values honour the cell limit too",
+        1,
+        "SCOPE_GAP_MAX_CELL_CHARS",
+        env={"SCOPE_GAP_MAX_CELL_CHARS": "10"},
+    ),
+    Case(
+        "internal-column-names.csv",
+        lambda: csv_bytes(
+            "id,title,date,level,event_type,__row,__path,__sheet\n"
+            "A1,t,2019,federal,general_election,r,p,s\n"
+        ),
+        "read: columns named __row, __path, __sheet are carried through unchanged",
+        0,
+        rows=1,
+    ),
+    Case(
+        "ids-nfc-nfd.csv",
+        lambda: csv_bytes(
+            HEADER
+            + "FI-\u00e9,t,2019,federal,general_election\n"
+            + "FI-e\u0301,t,2019,federal,general_election\n"
+        ),
+        "the second row is invalid: the same id once normalised (NFC), reported as typed",
+        0,
+        rows=2,
+    ),
+    Case(
+        "ids-zero-width.csv",
+        lambda: csv_bytes(
+            HEADER
+            + "FI-1,t,2019,federal,general_election\n"
+            + "FI\u200b-1,t,2019,federal,general_election\n"
+        ),
+        "the second row is invalid: the same id but for a zero-width space",
+        0,
+        rows=2,
+    ),
+    Case(
+        "one-line-cell.csv",
+        lambda: csv_bytes(HEADER + "A1," + "a" * 5_000_000 + "\n"),
+        "error: a 5 MB cell on one line, refused before the line is copied",
+        1,
+        "SCOPE_GAP_MAX_CELL_CHARS",
+        large=True,
+    ),
+    Case(
+        "one-line-cells.csv",
+        lambda: csv_bytes(HEADER + "a," * 2_000_000 + "\n"),
+        "error: 2 million cells on one line, counted before the parser builds them",
+        1,
+        "row 2 has more than 10,000 cells",
+        large=True,
+    ),
+    Case(
+        "mandate-over-limit.yaml",
+        lambda: rule("{field: level, in: [federal]}") + b"# " + b"x" * 200 + b"\n",
+        "error: over the rule-file size limit, names the limit",
+        1,
+        "SCOPE_GAP_MAX_RULE_BYTES",
+        kind="rules",
+        env={"SCOPE_GAP_MAX_RULE_BYTES": "200"},
+    ),
+    Case(
+        "control-in-title.yaml",
+        lambda: (
+            b'mandate: {id: hostile, title: "Bad \\x07 title"}\nclauses:\n  - id: A\n    when: {field: level, in: [federal]}\n'
+        ),
+        "accepted; every report is written, the character left out of the workbook's cells and properties",
+        0,
+        kind="rules",
+    ),
+]
+
+
+#: cases that cannot be files here (tests/test_hostile_special.py and tests/test_writer.py build
+#: them), as (case, what must happen)
+SPECIAL: list[tuple[str, str]] = [
+    (
+        "a FIFO as incidents (`x.csv`) or as rule file (`rules check`, `rules test`, `-m`)",
+        "error at once, names the file: not a regular file; never hangs",
+    ),
+    ("`/dev/zero` as rule file, or behind `zero.csv`", "error at once: a device, nothing read"),
+    ("a folder as rule file", "`rules check`: click's usage error (exit 2); `-m`: error, exit 1"),
+    ("standard input (`-`) closed", "error: standard input is closed"),
+    ("standard input open for writing only", "error: open for writing only"),
+    (
+        "standard input a folder",
+        'Python stops before scope-gap starts ("is a directory"): documented, not hanging',
+    ),
+    (
+        "`SCOPE_GAP_MAX_ROWS` (any limit) set to 10^30",
+        "error: must be a whole number from 1 to 10^15",
+    ),
+    ("`SOURCE_DATE_EPOCH` past 9999", "error naming the variable; no report written"),
+    (
+        "a file name with an undecodable byte (`bad\\xff.csv`)",
+        "read; shown escaped in messages and reports, English and French",
+    ),
+    (
+        "`--encoding` utf-7, unicode_escape, undefined, punycode, rot13",
+        "error: not an encoding tables are stored in (English and French)",
+    ),
+    (
+        "the output folder on a full 1 MiB tmpfs (root only; skipped otherwise)",
+        "error: no space left; the previous reports untouched, no temporary file left",
+    ),
+    (
+        "a 20 MB single-line CSV (one cell, or 10 million cells)",
+        "error from the cell or column limit; peak memory about 90 MiB (was 215-320 MB)",
+    ),
+    (
+        "the mandate or the incidents as a report's target (same path, symbolic or hard link);"
+        " `amend -m d/<id>-amended.yaml -o d`",
+        "error: refusing to write over an input file",
+    ),
+    (
+        "a renderer failing part-way, a format that cannot hold the result",
+        "the previous set of reports untouched; checked before anything is written",
+    ),
+    (
+        "free-text `unknown` in `explain`",
+        "shown as the text it is; only the enumerated value unknown is not known",
+    ),
 ]
 
 
@@ -1001,7 +1189,19 @@ def readme() -> str:
         env = " ".join(f"{k}={v}" for k, v in case.env.items())
         name = f"{case.name} ({env})" if env else case.name
         built = " (built in the test)" if case.large else ""
-        lines.append(f"| `{name}`{built} | {case.kind} | {case.exit} | {case.behaviour} |")
+        args = f" with `{' '.join(case.args)}`" if case.args else ""
+        lines.append(f"| `{name}`{built}{args} | {case.kind} | {case.exit} | {case.behaviour} |")
+    lines += [
+        "",
+        "## Cases built by the tests",
+        "",
+        "These cannot be files in a repository; `tests/test_hostile_special.py` and",
+        "`tests/test_writer.py` build each one.",
+        "",
+        "| case | what must happen |",
+        "|---|---|",
+    ]
+    lines += [f"| {case} | {behaviour} |" for case, behaviour in SPECIAL]
     return "\n".join(lines) + "\n"
 
 
