@@ -10,11 +10,11 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from . import __version__
 from .engine import Evaluation, explanation_frame
 from .i18n import _, format_count, ngettext
 from .model import ENUMS, UNKNOWN, Mandate, Status
 from .validate import InvalidRow, Table
+from .version import __version__
 
 STATUS_ORDER = [
     Status.IN_SCOPE.value,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -456,7 +455,3 @@ def _blame_labels(outcome: ClauseOutcome, leaf_index: int) -> np.ndarray:
         "failed",
         np.where(outcome.unknown[leaf_index], "unknown", ""),
     )
-
-
-def outcome_name(value: Any) -> str:
-    return OUTCOME_NAMES[int(value)]

@@ -153,6 +153,36 @@ def split_sources(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[;\n\r]", text) if part.strip()]
 
 
+# --- tables as read -----------------------------------------------------------------------
+
+
+@dataclass
+class RawTable:
+    """One input table as read, before validation.
+
+    `cells[i]` holds the text of every cell of data row `rows[i]` (as the user counts
+    rows), blank rows already skipped; a row may be shorter or longer than the header.
+    """
+
+    path: str
+    sha256: str
+    headers: list[str]
+    cells: list[list[str]]
+    rows: list[int]
+    sheet: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column name of a 0-based index: 0 -> A, 27 -> AB."""
+    name = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
 # --- the mandate ---------------------------------------------------------------------------
 
 
