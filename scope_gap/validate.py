@@ -222,15 +222,15 @@ def resolve_headers(table: RawTable) -> HeaderReading:
                 "(name it in --columns FILE.yaml to read it as {column})"
             ).format(path=table.path, header=headers[0], column=column)
         )
-    other = [
+    read_as = [
         line
         for line, match, key in zip(reading.lines(), matches, keys, strict=True)
         if match.column is not None and match.how != EXACT and key == match.column
     ]
-    if other:
+    if read_as:
         warnings.append(
             _("{path}: columns read as: {columns}").format(
-                path=table.path, columns=", ".join(other)
+                path=table.path, columns=", ".join(read_as)
             )
         )
     computed = [m.header for m in matches if m.computed]

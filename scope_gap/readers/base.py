@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
-from typing import NoReturn, TypedDict
+from typing import Any, NoReturn, TypedDict
 
 from ..dates import DayOrder
 from ..errors import BadTableError, Location, ScopeGapError
@@ -62,7 +62,7 @@ class ReadOptions:
     @classmethod
     def of(cls, reading: Reading | None = None) -> ReadOptions:
         """The options from the library's keyword arguments; a `columns` path is read here."""
-        given = dict(reading or {})
+        given: dict[str, Any] = dict(reading or {})
         columns = given.get("columns")
         if columns is not None and not isinstance(columns, ColumnMap):
             from .columnmap import load_column_map

@@ -388,8 +388,8 @@ def read_xlsx(
     ]
     first = len(kept) - len(table.rows)
     for i, record in enumerate(kept[first:]):
-        shown = shown_by_row.get(table.rows[i], {})
+        shown_here = shown_by_row.get(table.rows[i], {})
         for j in date_columns:  # a date cell's time part is ignored
-            if j < len(record) and j not in shown and isinstance(record[j], dt.datetime):
+            if j < len(record) and j not in shown_here and isinstance(record[j], dt.datetime):
                 table.cells[i][j] = cell_text(record[j], True)
     return table
