@@ -627,6 +627,15 @@ def test_the_page_has_a_policy_that_allows_only_its_own_script(client: TestClien
     assert not re.search(r"(src|href)=\"(https?:)?//", answer.text)
 
 
+def test_the_page_has_the_reports_palette(client: TestClient) -> None:
+    from scope_gap.reports.html import environment
+
+    page = client.get("/").text
+    palette = str(environment().globals["status_css"])
+    assert ".st-in_scope { background: #" in palette
+    assert palette in page
+
+
 @pytest.mark.parametrize("path", ["/", "/healthz", "/api/mandates", "/api/template"])
 def test_every_answer_has_the_safety_headers(client: TestClient, path: str) -> None:
     answer = client.get(path)
