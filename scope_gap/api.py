@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -22,7 +21,7 @@ from .mandatediff import MandateDiff
 from .model import Mandate
 from .readers import RawTable, Upload, read_table
 from .readers.base import Reading, ReadOptions
-from .readers.xlsx import cell_text
+from .readers.frame import frame_table
 from .rules import load_mandate_file
 from .validate import Table, build_table
 
@@ -60,29 +59,6 @@ def load_mandate(mandate: str | Path | Mandate | None = None) -> Mandate:
     )
 
 
-def _frame_table(frame: pd.DataFrame, name: str) -> RawTable:
-    """A DataFrame as if it had been read from a file (rows numbered from 1)."""
-    headers = [str(c).strip() for c in frame.columns]
-    cells = []
-    rows = []
-    for number, record in enumerate(frame.itertuples(index=False, name=None), start=1):
-        texts = [
-            ""
-            if value is None or (not isinstance(value, str) and pd.isna(value))
-            else cell_text(
-                value.to_pydatetime() if isinstance(value, pd.Timestamp) else value,
-                headers[i].lower() == "date",
-            )
-            for i, value in enumerate(record)
-        ]
-        if all(not t.strip() for t in texts):
-            continue
-        cells.append(texts)
-        rows.append(number)
-    digest = hashlib.sha256(frame.to_csv(index=False).encode("utf-8")).hexdigest()
-    return RawTable(name, digest, headers, cells, rows)
-
-
 def read_inputs(inputs: Inputs, options: ReadOptions | None = None) -> list[RawTable]:
     """Read every input (default: the bundled dataset) into raw tables."""
     options = options or ReadOptions()
@@ -96,7 +72,7 @@ def read_inputs(inputs: Inputs, options: ReadOptions | None = None) -> list[RawT
     tables = []
     for n, item in enumerate(items, start=1):
         if isinstance(item, pd.DataFrame):
-            tables.append(_frame_table(item, "<DataFrame>" if n == 1 else f"<DataFrame {n}>"))
+            tables.append(frame_table(item, "<DataFrame>" if n == 1 else f"<DataFrame {n}>"))
         else:
             tables.append(read_table(item, encoding=options.encoding, sheet=options.sheet))
     return tables

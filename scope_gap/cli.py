@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import __version__
 from .files import display_path
 from .i18n import (
     DEFAULT_LANGUAGE,
@@ -26,6 +25,7 @@ from .i18n import (
     use_language,
 )
 from .model import STATUS_LABELS, status_label
+from .version import __version__
 
 if TYPE_CHECKING:
     from .readers.base import Reading

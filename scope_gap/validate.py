@@ -17,9 +17,10 @@ from .model import (
     ENUMS,
     REQUIRED_COLUMNS,
     UNKNOWN,
+    RawTable,
+    column_letter,
     normalize_name,
 )
-from .readers.base import RawTable, column_letter
 
 MISSING_DAY = -1
 

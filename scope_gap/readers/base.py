@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NoReturn, TypedDict
 
 from ..dates import DayOrder
 from ..errors import BadTableError, Location, ScopeGapError
 from ..i18n import _, format_number
 from ..limits import ENV, MIB, Limits, limits_from_env  # noqa: F401 (re-exported)
-
-
-@dataclass
-class RawTable:
-    """One input table as read, before validation.
-
-    `cells[i]` holds the text of every cell of data row `rows[i]` (as the user counts
-    rows), blank rows already skipped; a row may be shorter or longer than the header.
-    """
-
-    path: str
-    sha256: str
-    headers: list[str]
-    cells: list[list[str]]
-    rows: list[int]
-    sheet: str | None = None
-    warnings: list[str] = field(default_factory=list)
+from ..model import RawTable as RawTable  # the table as read lives in the model
+from ..model import column_letter as column_letter
 
 
 class Reading(TypedDict, total=False):
@@ -77,16 +62,6 @@ def sha256_of(data: bytes) -> str:
 
 def is_blank_row(cells: list[str]) -> bool:
     return all(not c.strip() for c in cells)
-
-
-def column_letter(index: int) -> str:
-    """Spreadsheet column name of a 0-based index: 0 -> A, 27 -> AB."""
-    name = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        name = chr(65 + rem) + name
-    return name
 
 
 def trim_header(cells: list[str]) -> list[str]:

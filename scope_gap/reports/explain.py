@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine import OUTCOME_NAMES, condition_text
 from ..errors import ScopeGapError, did_you_mean
 from ..i18n import N_, _, is_default_language, localized
 from ..mandatediff import node_paths
 from ..model import ENUMS, UNKNOWN, All, AnyOf, Leaf, Not, status_label
+from ..operators import OUTCOME_NAMES, condition_text
 from .common import origin_text
 
 #: outcomes and coverages as the explanation writes them (marked for translation)

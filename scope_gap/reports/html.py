@@ -23,8 +23,6 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
-from .. import __version__
-from ..engine import rule_text
 from ..i18n import (
     N_,
     _,
@@ -48,6 +46,8 @@ from ..model import (
     split_sources,
     status_label,
 )
+from ..operators import rule_text
+from ..version import __version__
 from ..wording import covered_by, reasons, unknown_fields, value_label
 from . import Rendered, source_date_epoch
 from .common import STATUS_PALETTE, extra_columns, header_names, origin_text

@@ -1082,7 +1082,7 @@ CASES: list[Case] = [
         lambda: csv_bytes(HEADER + "a," * 2_000_000 + "\n"),
         "error: 2 million cells on one line, counted before the parser builds them",
         1,
-        "row 2 has 2,000,001 cells",
+        "row 2 has more than 10,000 cells",
         large=True,
     ),
     Case(
@@ -1140,7 +1140,7 @@ SPECIAL: list[tuple[str, str]] = [
     ),
     (
         "a 20 MB single-line CSV (one cell, or 10 million cells)",
-        "error from the cell or column limit; peak memory about 110 MB (was 215-320 MB)",
+        "error from the cell or column limit; peak memory about 90 MiB (was 215-320 MB)",
     ),
     (
         "the mandate or the incidents as a report's target (same path, symbolic or hard link);"
