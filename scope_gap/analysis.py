@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -229,6 +230,13 @@ class Analysis:
             for items in lists:
                 counter.update(items)
         return counter
+
+    def with_warnings(self, more: list[str]) -> Analysis:
+        """A copy whose warnings also hold `more` (what other reports had to cut or change),
+        so that the JSON report lists everything the terminal says; this one is unchanged."""
+        other = copy.copy(self)
+        other.warnings = list(dict.fromkeys([*self.warnings, *more]))
+        return other
 
     def sentence(self) -> str:
         """The finding: the headline of every report and of the terminal."""

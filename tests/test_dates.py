@@ -3,6 +3,8 @@ import json
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import scope_gap
 from scope_gap import api
@@ -328,3 +330,46 @@ def test_written_dates_are_reported_in_section_1_forms(make_csv, make_mandate):
         "C": "indeterminate",
         "D": "indeterminate",
     }
+
+
+def test_explain_shows_free_text_unknown_as_the_text_the_engine_read(make_csv, make_mandate):
+    from scope_gap.reports.explain import explain_incident
+
+    mandate = make_mandate(
+        """\
+        mandate: {id: m, title: M}
+        clauses:
+          - id: A
+            when:
+              all:
+                - {field: actor, matches: "^unk"}
+                - {field: level, in: [federal]}
+        """
+    )
+    header = ["id", "title", "date", "level", "event_type", "actor"]
+    path = make_csv([["X", "t", "2019", "unknown", "", "unknown"]], header=header)
+    result = scope_gap.analyze(path, mandate)
+    text = explain_incident(result, "X")
+    assert "actor matches ^unk: actor = unknown -> true" in text
+    assert "level in [federal]: level = (not known) -> unknown" in text
+
+
+WORDS = ["June", "juin", "Oct.", "2019", "2021", "to", "à", "de", "Summer", "early", "Q3", "T2"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from([*"0123456789/-–. ,?~", *WORDS]), max_size=10).map("".join)
+    | st.text(max_size=30),
+    st.sampled_from([None, "day_first", "month_first"]),
+)
+def test_any_text_is_a_date_in_section_1_form_or_a_date_problem(text, order):
+    try:
+        read = read_date(text, order)
+    except DateFormatError as exc:
+        assert exc.localized()
+        return
+    if read.interval is not None:
+        assert parse_date(read.text) == read.interval
+    else:
+        assert read.text == ""

@@ -295,3 +295,22 @@ def test_text_that_cannot_be_encoded_is_said_in_french_too(name, french, tmp_pat
     result = invoke("analyze", str(path), "-o", str(tmp_path / "o"), "--lang", "fr")
     assert result.exit_code == 1
     assert french in result.output and result.output.startswith("Erreur")
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_long_line_within_the_limits_is_read_whole(newline, tmp_path):
+    """2 MB on one line, in cells under the cell limit, quoted with delimiters and doubled
+    quotes inside: measured in place, then read as the parser reads it."""
+    cell = '"' + ('a, ""b"" ' * 90_000) + '"'  # about 0.9 M characters, commas inside
+    notes = ",".join(["x" * 500] * 2_000)  # 2,000 more cells of 500 characters
+    line = f"A1,{cell},2019,federal,general_election,{notes}"
+    header = "id,title,date,level,event_type," + ",".join(f"c{i}" for i in range(2_000))
+    path = tmp_path / "long.csv"
+    path.write_bytes((header + newline + line + newline).encode())
+    out = tmp_path / "o"
+    result = invoke("analyze", str(path), "-o", str(out), "-f", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "hogue-2023-gap-report.json").read_text(encoding="utf-8"))
+    (incident,) = report["incidents"]
+    assert incident["fields"]["title"] == 'a, "b" ' * 90_000
+    assert incident["fields"]["c1999"] == "x" * 500

@@ -275,10 +275,26 @@ def test_check_says_how_columns_were_read_and_lists_every_invalid_row(
     assert body["incidents"] == 1
     assert [r["origin"]["row"] for r in body["invalid"]] == [3, 4]
     assert "level" in body["invalid"][0]["errors"][0]
-    columns = body["files"][0]["columns"]
-    assert columns[1] == {"header": "Title", "column": "title"}
-    assert columns[5] == {"header": "Remarks", "column": None}
+    columns = [(c["header"], c["column"]) for c in body["files"][0]["columns"]]
+    assert columns[1] == ("Title", "title")
+    assert columns[5] == ("Remarks", None)
     assert {c["id"] for c in body["columns"]} >= {"id", "title", "date", "level", "event_type"}
+
+
+def test_check_of_a_table_that_cannot_be_read_still_says_how_its_columns_were_read(
+    client: TestClient, make_csv: Any
+) -> None:
+    table = make_csv(
+        [["A1", "t", "2019", "federal", "general_election"]],
+        header=["Reference", "title", "date", "level", "event_type"],
+    )
+    answer = client.post("/api/check", files={"files": upload(table)})
+    assert answer.status_code == 400
+    body = answer.json()
+    assert "lacks the required column" in body["error"] and "'id'" in body["error"]
+    assert body["files"][0]["columns"][0]["header"] == "Reference"
+    assert body["files"][0]["columns"][0]["column"] is None
+    assert body["files"][0]["columns"][1]["column"] == "title"
 
 
 # --- bad input: 400 with the command line's message -----------------------------------------
@@ -609,6 +625,15 @@ def test_the_page_has_a_policy_that_allows_only_its_own_script(client: TestClien
     assert f"'sha256-{digest}'" in policy
     # nothing is fetched from elsewhere
     assert not re.search(r"(src|href)=\"(https?:)?//", answer.text)
+
+
+def test_the_page_has_the_reports_palette(client: TestClient) -> None:
+    from scope_gap.reports.html import environment
+
+    page = client.get("/").text
+    palette = str(environment().globals["status_css"])
+    assert ".st-in_scope { background: #" in palette
+    assert palette in page
 
 
 @pytest.mark.parametrize("path", ["/", "/healthz", "/api/mandates", "/api/template"])

@@ -165,10 +165,12 @@ def read_csv(
             _csv_problem("field larger than field limit", first_line, number + 1, limits),
             Location(path),
         ) from None
-    except TooManyCells as exc:
+    except TooManyCells:
         over_limit(
             path,
-            _("row {row} has {count} cells").format(row=number + 1, count=format_number(exc.count)),
+            _("row {row} has more than {count} cells").format(
+                row=number + 1, count=format_number(limits.columns)
+            ),
             "columns",
             limits.columns,
         )
@@ -201,17 +203,12 @@ def _csv_problem(message: str, line: int, row: int, limits: Limits) -> str:
 class TooManyCells(Exception):
     """A line holds more cells than the limit: found before the CSV parser builds them."""
 
-    def __init__(self, count: int):
-        super().__init__(count)
-        self.count = count
-
 
 class CellTooLong(Exception):
     """A line holds an unquoted cell longer than the limit: found before it is copied."""
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
-_QUOTED = re.compile(r'"[^"]*"')
 
 
 def bounded_lines(text: str, delimiter: str, limits: Limits) -> Iterator[str]:
@@ -244,30 +241,60 @@ def bounded_lines(text: str, delimiter: str, limits: Limits) -> Iterator[str]:
 
 
 def _check_long_line(text: str, start: int, end: int, delimiter: str, limits: Limits) -> None:
-    quoted = text.find('"', start, end) >= 0
-    count = text.count(delimiter, start, end) + 1
-    if count > limits.columns and quoted:  # delimiters inside quotes are not cell ends
-        count = _QUOTED.sub("", text[start:end]).count(delimiter) + 1
-    if count > limits.columns:
-        raise TooManyCells(count)
-    if quoted:
-        return  # the parser measures quoted cells (its field limit)
     while end > start and text[end - 1] in "\r\n":  # the line end is not in the last cell
         end -= 1
-    while start <= end:
-        stop = text.find(delimiter, start, end)
-        stop = end if stop < 0 else stop
-        if stop - start > limits.cell_chars:
-            raise CellTooLong()
-        start = stop + 1
+    found = walk_cells(text, start, end, delimiter, '"', limits.columns, limits.cell_chars)
+    if found == "cells":
+        raise TooManyCells()
+    if found == "long":
+        raise CellTooLong()
+
+
+def walk_cells(
+    line: str | bytes,
+    start: int,
+    end: int,
+    delimiter: str | bytes,
+    quote: str | bytes,
+    columns: int,
+    longest: int,
+) -> str | None:
+    """Walk the cells of `line[start:end]` in place, at most `columns + 1` of them: "cells"
+    when there are more than `columns`, "long" when one holds more than `longest` characters
+    (bytes, for bytes), None otherwise or when a quoted cell goes on past the line (the
+    parser then decides)."""
+    cells, i = 0, start
+    while True:
+        cells += 1
+        if cells > columns:
+            return "cells"
+        if line[i : i + 1] == quote:
+            j, doubled = i + 1, 0
+            while True:
+                k = line.find(quote, j, end)  # type: ignore[arg-type]
+                if k < 0:
+                    return None
+                if line[k + 1 : k + 2] != quote:
+                    break
+                j, doubled = k + 2, doubled + 1
+            if k - i - 1 - doubled > longest:
+                return "long"
+            i = k + 1
+        stop = line.find(delimiter, i, end)  # type: ignore[arg-type]
+        if (end if stop < 0 else stop) - i > longest:
+            return "long"
+        if stop < 0:
+            return None
+        i = stop + 1
 
 
 def _check_long_lines_before_decoding(data: bytes, path: str, limits: Limits) -> None:
     """The checks of `bounded_lines` on the bytes (UTF-8 or Windows-1252: the delimiters are
     single bytes), so that a file whose one line breaks a limit is refused before its text
     is made (a second copy of the file). Lines are skipped a window at a time: only a window
-    without a line end, a line longer than the cell limit, is looked at; a line with a quote
-    or a CR before it is left to the text's checks, which count rows as the parser does."""
+    without a line end, a line longer than the cell limit, is looked at. After a quote in an
+    earlier line, or with a CR, or when a quoted cell goes on to the next line, the text's
+    checks do it, as they count rows as the parser does."""
     window = limits.cell_chars + 1
     size, pos = len(data), 0
     delimiter = None
@@ -278,7 +305,7 @@ def _check_long_lines_before_decoding(data: bytes, path: str, limits: Limits) ->
             continue
         end = data.find(b"\n", pos)
         end = size if end < 0 else end
-        if data.find(b'"', 0, end) >= 0 or data.find(b"\r", 0, end) >= 0:
+        if data.find(b'"', 0, pos) >= 0 or data.find(b"\r", 0, end) >= 0:
             return
         if delimiter is None:
             first = data.find(b"\n")
@@ -287,22 +314,20 @@ def _check_long_lines_before_decoding(data: bytes, path: str, limits: Limits) ->
             best = max(DELIMITERS, key=lambda d: counts[d])
             delimiter = (best if counts[best] > counts[","] else ",").encode()
         row = data.count(b"\n", 0, pos) + 1
-        count = data.count(delimiter, pos, end) + 1
-        if count > limits.columns:
+        # a character is at most 4 bytes: a cell of more bytes than 4 a character is too long
+        found = walk_cells(data, pos, end, delimiter, b'"', limits.columns, 4 * limits.cell_chars)
+        if found == "cells":
             over_limit(
                 path,
-                _("row {row} has {count} cells").format(row=row, count=format_number(count)),
+                _("row {row} has more than {count} cells").format(
+                    row=row, count=format_number(limits.columns)
+                ),
                 "columns",
                 limits.columns,
             )
-        start = pos
-        while start <= end:  # a cell of more bytes than 4 a character is surely too long
-            stop = data.find(delimiter, start, end)
-            stop = end if stop < 0 else stop
-            if stop - start > 4 * limits.cell_chars:
-                raise BadTableError(
-                    _csv_problem("field larger than field limit", row, row, limits),
-                    Location(path),
-                )
-            start = stop + 1
+        if found == "long":
+            raise BadTableError(
+                _csv_problem("field larger than field limit", row, row, limits),
+                Location(path),
+            )
         pos = end + 1
