@@ -234,3 +234,13 @@ def test_one_palette_in_the_workbook_and_the_page(reports):
     assert status.fill.start_color.rgb.endswith(fill) and status.font.color.rgb.endswith(ink)
     for code, (fill, ink) in STATUS_PALETTE.items():
         assert f".st-{code} {{ background: #{fill.lower()}; color: #{ink.lower()}; }}" in page
+
+
+def test_the_summary_and_the_page_count_what_is_not_known_apart_from_gaps(reports):
+    result = reports["en"][0]
+    assert result.summary["by_unknown"] == {"level": 2, "date": 1}
+    assert "Values not known, not counted as gaps" in _page(reports, "en")
+    assert "level 2, date 1." in _page(reports, "en")
+    cells = [[c.value for c in r] for r in _book(reports, "en")["Summary"].iter_rows()]
+    at = cells.index(["Values not known (not counted as gaps)", *[None] * (len(cells[0]) - 1)])
+    assert [row[:2] for row in cells[at + 2 : at + 4]] == [["level", 2], ["date", 1]]

@@ -44,7 +44,7 @@ from ..i18n import (
     ngettext,
 )
 from ..model import STATUS_LABELS, display_name, status_label
-from ..operators import rule_text
+from ..operators import field_label, rule_text
 from ..version import __version__
 from ..wording import covered_by, reasons, unknown_fields, value_label
 from . import OutputError, Rendered, source_date_epoch
@@ -626,6 +626,14 @@ class _Book:
                 ]
             )
         sheet.skip()
+
+        if summary["by_unknown"]:  # not known is not a gap: what would have to be known
+            sheet.line(_("Values not known (not counted as gaps)"), look="heading")
+            sheet.line(_("Field"), _("Incidents"), look="header")
+            for name, count in summary["by_unknown"].items():
+                sheet.start_row()
+                sheet.append([sheet.text(field_label(name)), sheet.value(count)])
+            sheet.skip()
 
         sheet.line(_("Sheets of this workbook"), look="heading")
         for key, what in SHEET_GUIDE:
