@@ -144,6 +144,7 @@ class Analysis:
         sheets = [None if pd.isna(s) else s for s in origins["sheet"].tolist()]
         rows = [int(r) for r in origins["row"].tolist()]
         id_index = keys.index("id")
+        as_given = table.as_given
         out = []
         for offset, values in enumerate(zip(*columns, strict=True)):
             i = start + offset
@@ -155,6 +156,7 @@ class Analysis:
                     "gaps": ev.gaps[i],
                     "unknown": ev.unknown[i],
                     "reasons": ev.reasons[i],
+                    "as_given": as_given.get(i, {}),
                     "origin": {
                         "path": paths[offset],
                         "sheet": sheets[offset],

@@ -72,9 +72,10 @@ def read_inputs(inputs: Inputs, options: ReadOptions | None = None) -> list[RawT
     tables = []
     for n, item in enumerate(items, start=1):
         if isinstance(item, pd.DataFrame):
-            tables.append(frame_table(item, "<DataFrame>" if n == 1 else f"<DataFrame {n}>"))
+            name = "<DataFrame>" if n == 1 else f"<DataFrame {n}>"
+            tables.append(frame_table(item, name, options))
         else:
-            tables.append(read_table(item, encoding=options.encoding, sheet=options.sheet))
+            tables.append(read_table(item, options=options))
     return tables
 
 
@@ -92,8 +93,8 @@ def analyze(
     `inputs` are paths (`-` for CSV on standard input) or DataFrames; with none, the
     bundled dataset. `mandate` is a rule file's path, a bundled mandate's id or a
     Mandate; with none, the bundled Hogue mandate. The reader options (`encoding`,
-    `sheet`, `day_first`, `month_first`: see readers.base.ReadOptions) say how to
-    read the inputs. Raises BadTableError for a table
+    `sheet`, `day_first`, `month_first`, `header_row`, `columns`: see
+    readers.base.ReadOptions) say how to read the inputs. Raises BadTableError for a table
     that cannot be analysed, RulesError for a malformed rule file (checked before any
     data is read), StrictError when `strict` and some row is invalid; with
     `require_incidents` (as the commands that write reports ask), NothingToReportError
@@ -239,12 +240,18 @@ def amend(
     return amend_analysis(analysis, list(cover), list(cover_status))
 
 
+def check(inputs: Inputs, **reading: Unpack[Reading]) -> Table:
+    """Read and validate input tables only: the clean table, its invalid rows, its
+    warnings and how each header was read (`Table.readings`)."""
+    options = ReadOptions.of(reading)
+    return build_table(read_inputs(inputs, options), day_order=options.day_order)
+
+
 def validate(
     inputs: Inputs, **reading: Unpack[Reading]
 ) -> tuple[list[dict[str, Any]], list[Any], list[str]]:
     """Check input tables only: (inputs read, invalid rows, warnings)."""
-    options = ReadOptions.of(reading)
-    table = build_table(read_inputs(inputs, options), day_order=options.day_order)
+    table = check(inputs, **reading)
     return table.inputs, table.invalid, table.warnings
 
 

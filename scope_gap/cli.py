@@ -206,8 +206,24 @@ _READER_CLICK_OPTIONS = (
         is_flag=True,
         help="Read every date such as 05/06/2021 month first (May 6, 2021).",
     ),
+    click.option(
+        "--header-row",
+        "header_row",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="The header is row N (as the spreadsheet numbers rows; default: found among "
+        "the first 30 non-blank rows).",
+    ),
+    click.option(
+        "--columns",
+        "columns",
+        type=click.Path(exists=True, dir_okay=False),
+        metavar="FILE.yaml",
+        help="Map the table's headers and values to ours (columns: and values:, see "
+        "docs/input.md).",
+    ),
 )
-READER_OPTION_NAMES = ("encoding", "sheet", "day_first", "month_first")
+READER_OPTION_NAMES = ("encoding", "sheet", "day_first", "month_first", "header_row", "columns")
 
 
 def READER_OPTIONS(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -223,6 +239,22 @@ def READER_OPTIONS(func: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(_READER_CLICK_OPTIONS):
         run = option(run)
     return run
+
+
+def say_bundled_mandate(mandate: str | None) -> None:
+    """Say which file a bundled mandate was read from (edits in a checkout's rules/ apply
+    only when that path is given)."""
+    from .bundled import DEFAULT_MANDATE, bundled_mandates
+
+    name = mandate or DEFAULT_MANDATE
+    if Path(name).is_file():
+        return
+    path = bundled_mandates().get(name)
+    if path is not None:
+        click.echo(
+            _("mandate {mandate}: the bundled rule file {path}").format(mandate=name, path=path),
+            err=True,
+        )
 
 
 OUTPUT = click.option(
@@ -368,6 +400,7 @@ def analyze(
     written = write_reports(
         result, output, formats or DEFAULT_FORMATS, protect=incidents, progress=progress.stage
     )
+    say_bundled_mandate(mandate)
     for warning in [*result.warnings, *written.warnings]:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
     summary = result.summary
@@ -394,24 +427,39 @@ def analyze(
 @READER_OPTIONS
 @_fail_cleanly
 def validate(incidents: tuple[str, ...], reading: Reading) -> None:
-    """Check input tables only; print every problem as FILE:ROW: column: message.
+    """Check input tables only and say what was understood; print every problem as
+    FILE:ROW: column: message.
 
-    Exits 1 if any row is invalid (or a table cannot be read at all).
+    Any spreadsheet will do: for each file it prints how each header was read
+    ('Date of incident' → date), the rows skipped above the header and how many values
+    and dates were read from another form. Exits 1 if any row is invalid (or a table
+    cannot be read at all).
 
     \b
     Example:
       scope-gap validate data/incidents.csv more.xlsx
+      scope-gap validate their-sheet.xlsx --header-row 3 --columns their-columns.yaml
     """
-    from .api import validate as run_validate
+    from .api import check
 
-    inputs, invalid, warnings = run_validate(list(incidents), **reading)
-    for warning in warnings:
+    table = check(list(incidents), **reading)
+    for header in table.readings:
+        where = header.path
+        if header.header_row is not None:
+            where = _("{path} (header in row {row})").format(
+                path=header.path, row=header.header_row
+            )
+        click.echo(_("{path}: columns read:").format(path=where), err=True)
+        for line in header.lines():
+            click.echo(f"  {line}", err=True)
+    for warning in table.warnings:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
+    invalid = table.invalid
     for row in invalid:
         where = f"{row.origin['path']}:{row.origin['row']}"
         for column, message in row.errors:
             click.echo(f"{where}: {column}: {message}")
-    rows = sum(item["rows"] for item in inputs)
+    rows = sum(item["rows"] for item in table.inputs)
     if invalid:
         click.echo(
             _("{invalid} of {rows} rows are invalid").format(
@@ -422,7 +470,7 @@ def validate(incidents: tuple[str, ...], reading: Reading) -> None:
         raise SystemExit(1)
     click.echo(
         _("{rows} rows in {files} file(s): all valid").format(
-            rows=_count(rows), files=_count(len(inputs))
+            rows=_count(rows), files=_count(len(table.inputs))
         )
     )
 
@@ -741,9 +789,11 @@ def explain(
 
     result = run_analysis(list(incidents), mandate, **reading)
     try:
-        click.echo(explain_incident(result, incident_id))
+        text = explain_incident(result, incident_id)
     except ExplainError as exc:
         raise _Failure(str(exc)) from None
+    say_bundled_mandate(mandate)
+    click.echo(text)
 
 
 @main.command()
@@ -802,6 +852,8 @@ def compare(
         protect=incidents,
         progress=progress.stage,
     )
+    for name in mandates:
+        say_bundled_mandate(name)
     for warning in [*result.warnings, *written.warnings]:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
     counts = result.counts()
@@ -906,6 +958,7 @@ def amend(
     )
     result.command = command_line()
     written = write_reports(result, output, formats, protect=incidents)
+    say_bundled_mandate(mandate)
     for warning in [*result.warnings, *written.warnings]:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
     click.echo(
@@ -928,9 +981,14 @@ def amend(
 def template(path: str, lang: str | None) -> None:
     """Write a blank input workbook: the contract's headers, drop-down lists, a data dictionary.
 
+    The template is the canonical form, but any spreadsheet will do: headers and values
+    in English or French are read, and 'scope-gap validate FILE' shows what was
+    understood.
+
     \b
     Example:
       scope-gap template incidents.xlsx
+      scope-gap validate their-spreadsheet.xlsx
     """
     from .reports import write_file
     from .reports.template import render_template

@@ -171,6 +171,13 @@ class RawTable:
     rows: list[int]
     sheet: str | None = None
     warnings: list[str] = field(default_factory=list)
+    #: the header's row number; None when the format has no header row (JSON, a DataFrame)
+    header_row: int | None = None
+    #: True when no row among the first rows named three columns (SPEC 7) and the row
+    #: naming the most was taken as the header
+    header_guessed: bool = False
+    #: the `--columns FILE.yaml` it is read with (a vocabulary.ColumnMap), if any
+    column_map: Any = None
 
 
 def column_letter(index: int) -> str:

@@ -202,7 +202,7 @@ def _bad_table(path: Path, **kwargs) -> tuple[str, str]:
 def test_table_problems_in_french(tmp_path, make_csv):
     cases = {
         make_csv([["A", "t"]], header=["id", "title", "dte", "levl"]): (
-            "il manque les colonnes obligatoires «\xa0date\xa0» (vouliez-vous dire «\xa0dte\xa0»?)"
+            "il manque les colonnes obligatoires «\xa0date\xa0» («\xa0dte\xa0» est peut-être date)"
         ),
         make_csv([["A"]], header=["id", "ID", "title", "date", "level"], name="dup.csv"): (
             "les colonnes «\xa0id\xa0» (A) et «\xa0ID\xa0» (B) désignent la même colonne"

@@ -27,6 +27,7 @@ LAYERS: dict[str, int] = {
     "files": 3,
     "model": 3,
     "operators": 4,
+    "vocabulary": 4,
     "readers": 5,
     "validate": 5,
     "rules": 5,

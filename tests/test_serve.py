@@ -267,7 +267,7 @@ def test_check_says_how_columns_were_read_and_lists_every_invalid_row(
             ["A2", "bad level", "2019", "planetary", "general_election", ""],
             ["A3", "bad date", "2019-13", "federal", "general_election", ""],
         ],
-        header=["id", "Title", "date", "level", "event_type", "Remarks"],
+        header=["id", "Title", "date", "level", "event_type", "Region"],
     )
     answer = client.post("/api/check", files={"files": upload(table)})
     assert answer.status_code == 200
@@ -277,7 +277,7 @@ def test_check_says_how_columns_were_read_and_lists_every_invalid_row(
     assert "level" in body["invalid"][0]["errors"][0]
     columns = [(c["header"], c["column"]) for c in body["files"][0]["columns"]]
     assert columns[1] == ("Title", "title")
-    assert columns[5] == ("Remarks", None)
+    assert columns[5] == ("Region", None)
     assert {c["id"] for c in body["columns"]} >= {"id", "title", "date", "level", "event_type"}
 
 

@@ -6,10 +6,21 @@ import codecs
 import csv
 import re
 from collections.abc import Iterator
+from typing import NoReturn
 
 from ..errors import BadTableError, Location, decode_reason
 from ..i18n import _, format_number
-from .base import ENV, Limits, RawTable, is_blank_row, over_limit, sha256_of, trim_header
+from .base import (
+    ENV,
+    HEADER_SEARCH_ROWS,
+    Limits,
+    RawTable,
+    ReadOptions,
+    is_blank_row,
+    over_limit,
+    sha256_of,
+    split_at_header,
+)
 
 DELIMITERS = (",", ";", "\t")
 
@@ -101,9 +112,16 @@ def sniff_delimiter(text: str) -> str:
 
 
 def read_csv(
-    data: bytes, path: str, encoding: str | None = None, limits: Limits | None = None
+    data: bytes,
+    path: str,
+    encoding: str | None = None,
+    limits: Limits | None = None,
+    options: ReadOptions | None = None,
 ) -> RawTable:
+    """A CSV file's header (found as SPEC 7 says) and data rows, numbered by record."""
     limits = limits or Limits()
+    options = options or ReadOptions(encoding=encoding)
+    encoding = encoding or options.encoding
     if encoding is None and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         _check_long_lines_before_decoding(data, path, limits)
     text, warnings = decode(data, path, encoding)
@@ -119,11 +137,12 @@ def read_csv(
     delimiter = sniff_delimiter(text)
     reader = csv.reader(bounded_lines(text, delimiter, limits), delimiter=delimiter, strict=True)
     csv.field_size_limit(limits.cell_chars)
-    headers: list[str] | None = None
     cells: list[list[str]] = []
     rows: list[int] = []
     number = 0
     first_line = 1
+    # the header and the rows above it are among the first records kept
+    most = limits.rows + max(HEADER_SEARCH_ROWS, options.header_row or 0)
     try:
         for number, record in enumerate(reader, start=1):
             if len(record) > limits.columns:
@@ -136,24 +155,11 @@ def read_csv(
                     limits.columns,
                 )
             first_line = reader.line_num + 1
-            if headers is None:
-                if is_blank_row(record):
-                    raise BadTableError(
-                        _("has no header row (row 1 is blank; the header must be in row 1)"),
-                        Location(path),
-                    )
-                headers = trim_header(record)
-                continue
             # most rows have an id in their first cell: only look further when it is blank
             if not (record and record[0].strip()) and is_blank_row(record):
                 continue
-            if len(cells) == limits.rows:
-                over_limit(
-                    path,
-                    _("has more than {count} data rows").format(count=format_number(limits.rows)),
-                    "rows",
-                    limits.rows,
-                )
+            if len(cells) == most:
+                _too_many(path, limits)
             cells.append(record)
             rows.append(number)
     except csv.Error as exc:
@@ -174,9 +180,19 @@ def read_csv(
             "columns",
             limits.columns,
         )
-    if headers is None:
-        raise BadTableError(_("has no header row (the file is empty)"), Location(path))
-    return RawTable(path, sha256_of(data), headers, cells, rows, None, warnings)
+    table = split_at_header(rows, cells, path, sha256_of(data), options, None, warnings)
+    if len(table.rows) > limits.rows:
+        _too_many(path, limits)
+    return table
+
+
+def _too_many(path: str, limits: Limits) -> NoReturn:
+    over_limit(
+        path,
+        _("has more than {count} data rows").format(count=format_number(limits.rows)),
+        "rows",
+        limits.rows,
+    )
 
 
 def _csv_problem(message: str, line: int, row: int, limits: Limits) -> str:

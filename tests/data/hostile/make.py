@@ -475,9 +475,10 @@ CASES: list[Case] = [
     Case(
         "blank-first-line.csv",
         lambda: csv_bytes("\n" + HEADER + ROW),
-        "error: the header must be in row 1",
-        1,
-        "row 1 is blank",
+        "read; the blank row above the header is skipped with a warning",
+        0,
+        "the header is row 2",
+        rows=1,
     ),
     Case(
         "missing-required.csv",
