@@ -145,7 +145,7 @@ def test_invalid_rows_are_explained_in_french(make_csv, make_mandate):
         ["A", "bad level", "2019", "Provincal", ""],
         ["B", "bad date", "2019-13", "federal", ""],
         ["C", "bad day", "2019-02-30", "federal", ""],
-        ["D", "no year", "Oct 21", "federal", ""],
+        ["D", "no date", "someday", "federal", ""],
         ["E", "first", "2019", "federal", ""],
         ["E", "again", "2019", "federal", ""],
         ["F", "extra", "2019", "federal", "", "x", "y", "z", "w"],
