@@ -379,7 +379,7 @@ def test_mandate_and_compare_errors_in_french():
         with pytest.raises(ScopeGapError) as twice:
             scope_gap.compare(mandates=["hogue-2023", "hogue-2023"])
     assert str(missing.value).startswith(
-        "aucun fichier de règles ni mandat fourni nommé «\xa0hogue-2032\xa0» "
+        "«\xa0hogue-2032\xa0» n'est ni un fichier de règles ni un mandat fourni "
         "(vouliez-vous dire «\xa0hogue-2023\xa0»?); mandats fournis\xa0: "
     )
     assert str(one.value) == "la comparaison exige au moins deux mandats"
