@@ -927,10 +927,12 @@ def amend(
 ) -> None:
     """The smallest changes to a mandate's rules that would bring chosen incidents in scope.
 
-    Writes DIR/<mandate id>-amended.yaml (a valid mandate, each changed condition
-    marked by a comment) and DIR/<mandate id>-amendments.json, and prints the
-    changes in plain words. Incidents that need an unknown value known stay
-    uncovered and are listed with what is unknown.
+    Writes DIR/<mandate id>-amended.yaml (the mandate's own file with only the
+    changed conditions rewritten, every comment kept, each change marked by a
+    comment, titled as a proposed amendment) and DIR/<mandate id>-amendments.json,
+    and prints the changes in plain words. When nothing can change, only the JSON
+    is written. Incidents that need an unknown value known stay uncovered and are
+    listed with what is unknown.
 
     \b
     Example:
