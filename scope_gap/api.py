@@ -37,26 +37,44 @@ class MandateNotFoundError(ScopeGapError):
     """-m names neither a file nor a bundled mandate."""
 
 
+#: how many mandates `compare` needs
+MIN_COMPARED = 2
+
+
+class TooFewMandatesError(ScopeGapError):
+    """A comparison was asked with fewer than MIN_COMPARED mandates."""
+
+
+def check_compared(mandates: Sequence[object]) -> None:
+    """TooFewMandatesError unless there are enough mandates to compare."""
+    if len(mandates) < MIN_COMPARED:
+        raise TooFewMandatesError(_("compare needs at least two mandates"))
+
+
+def find_mandate(name: str | Path) -> tuple[Path, str]:
+    """The rule file a `-m` value names (a path, else a bundled mandate's id) and how messages
+    show it; MandateNotFoundError with a "did you mean" when it names neither."""
+    bundled = bundled_mandates()
+    path = Path(name)
+    if path.is_file() or (str(name) not in bundled and os.path.lexists(path)):
+        # a folder, a FIFO or a device is refused by the reader, saying which
+        return path, str(name)
+    if str(name) in bundled:
+        return bundled[str(name)], f"rules/{name}.yaml"
+    raise MandateNotFoundError(
+        _("'{value}' is neither a rule file nor a bundled mandate").format(value=name)
+        + _("{suggestion}; bundled: {mandates}").format(
+            suggestion=did_you_mean(str(name), bundled), mandates=", ".join(bundled) or _("none")
+        )
+    )
+
+
 def load_mandate(mandate: str | Path | Mandate | None = None) -> Mandate:
     """A mandate from a rule file's path or a bundled mandate's id (default: the Hogue inquiry)."""
     if isinstance(mandate, Mandate):
         return mandate
-    bundled = bundled_mandates()
-    if mandate is None:
-        mandate = DEFAULT_MANDATE
-    path = Path(mandate)
-    if path.is_file() or (str(mandate) not in bundled and os.path.lexists(path)):
-        # a folder, a FIFO or a device is refused by the reader, saying which
-        return load_mandate_file(path, str(mandate))
-    if str(mandate) in bundled:
-        return load_mandate_file(bundled[str(mandate)], f"rules/{mandate}.yaml")
-    raise MandateNotFoundError(
-        _("no rule file or bundled mandate named '{name}'{hint}; bundled: {bundled}").format(
-            name=mandate,
-            hint=did_you_mean(str(mandate), bundled),
-            bundled=", ".join(bundled) or _("none"),
-        )
-    )
+    path, shown = find_mandate(DEFAULT_MANDATE if mandate is None else mandate)
+    return load_mandate_file(path, shown)
 
 
 def read_inputs(inputs: Inputs, options: ReadOptions | None = None) -> list[RawTable]:
@@ -194,9 +212,8 @@ def compare(
     `require_incidents`, NothingToReportError when no row could be read as an incident.
     """
     with record_reads() as read:
+        check_compared(mandates)
         loaded = [load_mandate(m) for m in mandates]
-        if len(loaded) < 2:
-            raise ScopeGapError(_("compare needs at least two mandates"))
         seen: dict[str, str] = {}
         for mandate in loaded:
             if mandate.id in seen:

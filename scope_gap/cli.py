@@ -24,13 +24,13 @@ from .i18n import (
     ngettext,
     use_language,
 )
-from .model import STATUS_LABELS, status_label
+from .model import COVERABLE_STATUSES, STATUS_LABELS, status_label
+from .reports import AMEND_ALWAYS, formats_of
 from .version import __version__
 
 if TYPE_CHECKING:
     from .readers.base import Reading
 
-FORMATS = ("xlsx", "html", "json", "csv")
 
 
 def _fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -163,21 +163,14 @@ class MandateParam(click.ParamType):
     name = "MANDATE"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> str:
-        from .bundled import bundled_mandates
-        from .errors import did_you_mean
+        from .api import MandateNotFoundError, find_mandate
 
-        bundled = bundled_mandates()
-        if Path(value).is_file() or (value not in bundled and os.path.lexists(value)):
-            return str(value)  # a folder or a FIFO is refused when read, saying which
-        if value in bundled:
-            return str(value)
         with use_language(None):
-            message = _("'{value}' is neither a rule file nor a bundled mandate").format(
-                value=value
-            ) + _("{suggestion}; bundled: {mandates}").format(
-                suggestion=did_you_mean(str(value), bundled), mandates=", ".join(bundled)
-            )
-        self.fail(message, param, ctx)
+            try:
+                find_mandate(value)
+            except MandateNotFoundError as exc:
+                self.fail(exc.message, param, ctx)
+        return str(value)
 
 
 INCIDENTS = click.argument(
@@ -272,7 +265,7 @@ REPORT_FORMATS = click.option(
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(FORMATS),
+    type=click.Choice(formats_of("analysis")),
     help="Report format; repeat for several (default: xlsx, html and json).",
 )
 LANG = click.option(
@@ -831,11 +824,14 @@ def compare(
       scope-gap compare -m hogue-2023 -m rules/whole-of-government.yaml
       scope-gap compare incidents.csv -m a.yaml -m b.yaml -m c.yaml -f csv
     """
+    from .api import TooFewMandatesError, check_compared
     from .api import compare as run_compare
     from .reports import DEFAULT_FORMATS, write_reports
 
-    if len(mandates) < 2:
-        raise click.UsageError(_("compare needs at least two mandates (-m A -m B)"))
+    try:
+        check_compared(mandates)
+    except TooFewMandatesError as exc:
+        raise click.UsageError(f"{exc.message} (-m A -m B)") from None
     progress = ProgressLines(quiet)
     result = run_compare(
         list(incidents),
@@ -902,7 +898,7 @@ def _split_ids(values: tuple[str, ...]) -> list[str]:
     "--cover-status",
     "cover_status",
     multiple=True,
-    type=click.Choice(["context_only", "out_of_scope", "indeterminate"]),
+    type=click.Choice(COVERABLE_STATUSES),
     help="Bring in scope every incident with this status; repeat for several.",
 )
 @OUTPUT
@@ -911,7 +907,7 @@ def _split_ids(values: tuple[str, ...]) -> list[str]:
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(["html", "xlsx"]),
+    type=click.Choice([f for f in formats_of("amendment") if f not in AMEND_ALWAYS]),
     help="Also write the amendments as a readable page or workbook.",
 )
 @READER_OPTIONS
@@ -931,10 +927,12 @@ def amend(
 ) -> None:
     """The smallest changes to a mandate's rules that would bring chosen incidents in scope.
 
-    Writes DIR/<mandate id>-amended.yaml (a valid mandate, each changed condition
-    marked by a comment) and DIR/<mandate id>-amendments.json, and prints the
-    changes in plain words. Incidents that need an unknown value known stay
-    uncovered and are listed with what is unknown.
+    Writes DIR/<mandate id>-amended.yaml (the mandate's own file with only the
+    changed conditions rewritten, every comment kept, each change marked by a
+    comment, titled as a proposed amendment) and DIR/<mandate id>-amendments.json,
+    and prints the changes in plain words. When nothing can change, only the JSON
+    is written. Incidents that need an unknown value known stay uncovered and are
+    listed with what is unknown.
 
     \b
     Example:

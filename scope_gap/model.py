@@ -76,6 +76,14 @@ def status_label(code: str) -> str:
     return _(label) if label is not None else code
 
 
+#: the statuses `amend --cover-status` may choose (an in-scope incident needs no change)
+COVERABLE_STATUSES: tuple[str, ...] = (
+    Status.CONTEXT_ONLY.value,
+    Status.OUT_OF_SCOPE.value,
+    Status.INDETERMINATE.value,
+)
+
+
 class Coverage(str, Enum):
     EXAMINED = "examined"
     CONTEXT = "context"

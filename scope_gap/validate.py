@@ -30,6 +30,7 @@ from .vocabulary import (
     HeaderMatch,
     canonical_value,
     fold,
+    is_not_known,
     match_header,
     suggest_column,
 )
@@ -416,7 +417,11 @@ def build_table(raw_tables: list[RawTable], day_order: DayOrder = None) -> Table
         try:
             read = read_date(wanted, day_order)
         except DateFormatError as exc:
-            problems[u] = date_problem(exc)
+            if is_not_known(wanted):  # the same not-known words as the enumerated columns
+                written[u] = ""
+                date_other.add(text)
+            else:
+                problems[u] = date_problem(exc)
             continue
         if read.other_form or wanted != stripped:
             written[u] = read.text

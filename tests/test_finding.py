@@ -210,3 +210,12 @@ def test_json_warnings_say_everything_the_terminal_says(cli, tmp_path, make_csv,
     ]
     assert printed and report["warnings"] == printed
     assert "truncated" in report["warnings"][0]
+
+
+def test_explain_names_what_is_not_known(cli, make_csv, make_mandate):
+    incidents = make_csv([["U", "t", "", "federal", "general_election"]])
+    result = cli("explain", "U", str(incidents), "-m", str(make_mandate()))
+    assert result.exit_code == 0, result.output
+    assert "status: indeterminate" in result.output
+    assert "not known: date" in result.output.splitlines()
+    assert "gaps:" not in result.output

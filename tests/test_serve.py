@@ -286,15 +286,48 @@ def test_check_of_a_table_that_cannot_be_read_still_says_how_its_columns_were_re
 ) -> None:
     table = make_csv(
         [["A1", "t", "2019", "federal", "general_election"]],
-        header=["Reference", "title", "date", "level", "event_type"],
+        header=["Case code", "title", "date", "level", "event_type"],
     )
     answer = client.post("/api/check", files={"files": upload(table)})
     assert answer.status_code == 400
     body = answer.json()
     assert "lacks the required column" in body["error"] and "'id'" in body["error"]
-    assert body["files"][0]["columns"][0]["header"] == "Reference"
+    assert body["files"][0]["columns"][0]["header"] == "Case code"
     assert body["files"][0]["columns"][0]["column"] is None
     assert body["files"][0]["columns"][1]["column"] == "title"
+
+
+def test_a_column_map_and_the_header_row_reach_the_library(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = tmp_path / "theirs.csv"
+    table.write_text(
+        "Our incidents, as of June\n\n"
+        "Case code,Headline,When,Gov level,event_type\n"
+        "K-1,a case,2019-10-21,Fed,general_election\n",
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "columns.yaml"
+    mapping.write_text(
+        "columns:\n  Case code: id\n  Gov level: level\nvalues:\n  level: {Fed: federal}\n",
+        encoding="utf-8",
+    )
+    answer = client.post(
+        "/api/analyze",
+        files={"files": upload(table), "columns_file": upload(mapping)},
+        data={"header_row": "3"},
+    )
+    assert answer.status_code == 200, answer.text
+    monkeypatch.chdir(tmp_path)
+    expected = scope_gap.analyze(["theirs.csv"], columns="columns.yaml", header_row=3).to_dict()
+    assert answer.json() == json.loads(json.dumps(expected))
+    assert answer.json()["incidents"][0]["fields"]["level"] == "federal"
+    broken = client.post(
+        "/api/analyze",
+        files={"files": upload(table), "columns_file": ("columns.yaml", b"columns: [")},
+    )
+    assert broken.status_code == 400
+    assert broken.json()["error"].startswith("columns.yaml:1")
 
 
 # --- bad input: 400 with the command line's message -----------------------------------------

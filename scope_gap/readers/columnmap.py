@@ -16,7 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import BadTableError, Location, did_you_mean, os_reason
+from ..errors import BadTableError, Location, did_you_mean
+from ..files import display_path, read_limited
 from ..i18n import _
 from ..model import COLUMNS, ENUMS, normalize_name
 from ..vocabulary import ColumnMap, fold, match_header
@@ -137,16 +138,16 @@ def parse_column_map(text: str, path: str) -> ColumnMap:
 
 def load_column_map(source: str | Path) -> ColumnMap:
     """Read a `--columns FILE.yaml`."""
-    path = str(source)
-    try:
-        with open(source, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise BadTableError(
-            _("cannot be read: {reason}").format(reason=os_reason(exc)), Location(path)
-        ) from None
-    if len(data) > MAX_BYTES:
-        raise BadTableError(_("is too large for a column map (over 1 MiB)"), Location(path))
+    path = display_path(source)
+    # a regular file only, within its limit, and recorded: no report is written over it
+    data = read_limited(
+        source,
+        MAX_BYTES,
+        "",
+        shown_as=path,
+        error=BadTableError,
+        too_large=_("is too large for a column map (over 1 MiB)"),
+    )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

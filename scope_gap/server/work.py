@@ -16,7 +16,7 @@ from .. import api
 from ..bundled import bundled_mandates
 from ..errors import ScopeGapError, did_you_mean
 from ..i18n import LANGUAGES, N_, _, default_language, localized
-from ..model import COLUMNS, Mandate, display_name, normalize_name
+from ..model import COLUMNS, Mandate, display_name
 from ..readers import Upload
 from ..rules import load_mandate_file
 from .uploads import Form
@@ -192,12 +192,10 @@ def named(upload: Upload, exc: ScopeGapError) -> ScopeGapError:
 
 def column_map(upload: Upload) -> Any:
     """A `--columns` file sent with the form, read by the library, known by its name."""
-    import importlib
+    from ..readers.columnmap import load_column_map
 
-    # the column map's reader (readers/columnmap.py), there once the library takes `columns`
-    columnmap: Any = importlib.import_module("scope_gap.readers.columnmap")
     try:
-        loaded = columnmap.load_column_map(upload.file)
+        loaded = load_column_map(upload.file)
     except ScopeGapError as exc:
         raise named(upload, exc) from None
     return replace(loaded, path=upload.name)
@@ -237,11 +235,10 @@ def _columns(matches: list[Any], keys: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _match(header: str) -> Any:
-    from types import SimpleNamespace
+def _match(header: str, raw: Any) -> Any:
+    from ..vocabulary import match_header
 
-    key = normalize_name(header)
-    return SimpleNamespace(header=header, column=key if key in COLUMNS else None)
+    return match_header(header, getattr(raw, "column_map", None))
 
 
 def _reading(raw: Any) -> dict[str, Any]:
@@ -253,7 +250,7 @@ def _reading(raw: Any) -> dict[str, Any]:
         keys = getattr(resolved, "keys", resolved)
         matches = getattr(resolved, "matches", None) or list(raw.headers)
     except ScopeGapError:  # a table that cannot be read: each header as it matches alone
-        matches = [_match(header) for header in raw.headers]
+        matches = [_match(header, raw) for header in raw.headers]
         keys = [getattr(m, "column", None) for m in matches]
     return {
         "path": raw.path,

@@ -1111,7 +1111,8 @@ CASES: list[Case] = [
 #: them), as (case, what must happen)
 SPECIAL: list[tuple[str, str]] = [
     (
-        "a FIFO as incidents (`x.csv`) or as rule file (`rules check`, `rules test`, `-m`)",
+        "a FIFO as incidents (`x.csv`), as rule file (`rules check`, `rules test`, `-m`)"
+        " or as column map (`--columns`)",
         "error at once, names the file: not a regular file; never hangs",
     ),
     ("`/dev/zero` as rule file, or behind `zero.csv`", "error at once: a device, nothing read"),
@@ -1144,7 +1145,8 @@ SPECIAL: list[tuple[str, str]] = [
         "error from the cell or column limit; peak memory about 90 MiB (was 215-320 MB)",
     ),
     (
-        "the mandate or the incidents as a report's target (same path, symbolic or hard link);"
+        "the mandate, the incidents or the column map (`--columns`) as a report's target"
+        " (same path, symbolic or hard link);"
         " `amend -m d/<id>-amended.yaml -o d`",
         "error: refusing to write over an input file",
     ),
