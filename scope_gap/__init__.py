@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = ["__version__", "amend", "analyze", "compare", "diff_mandates", "load_mandate"]
 

@@ -33,7 +33,7 @@ from .i18n import (
     ngettext,
     use_language,
 )
-from .model import All, AnyOf, Leaf, Mandate, Node, Not, Status, leaves
+from .model import COVERABLE_STATUSES, All, AnyOf, Leaf, Mandate, Node, Not, Status, leaves
 from .operators import (
     FALSE,
     OPERATORS,
@@ -51,7 +51,6 @@ from .validate import MISSING_DAY
 EXACT_LIMIT = 16
 #: leaves of one clause relaxed together at most, when looking for what would make it true
 FIX_SET_LIMIT = 6
-COVERABLE_STATUSES = ("context_only", "out_of_scope", "indeterminate")
 
 LeafKey = tuple[int, int]  # (clause index, leaf index in pre-order)
 

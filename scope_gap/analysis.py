@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -10,11 +11,11 @@ from typing import Any, ClassVar, TypeAlias
 import numpy as np
 import pandas as pd
 
-from . import __version__
 from .engine import Evaluation, explanation_frame
 from .i18n import _, format_count, ngettext
 from .model import ENUMS, UNKNOWN, Mandate, Status
 from .validate import InvalidRow, Table
+from .version import __version__
 
 STATUS_ORDER = [
     Status.IN_SCOPE.value,
@@ -158,6 +159,7 @@ class Analysis:
             if set(map(type, values)) != {str}:
                 values = ["" if v is None else str(v) for v in values]
             fields[key] = values
+        as_given, none_given = table.as_given, {}
         return {
             "id": fields["id"],
             "status": [str(s) for s in ev.status[start:stop]],
@@ -165,6 +167,8 @@ class Analysis:
             "gaps": ev.gaps[start:stop],
             "unknown": ev.unknown[start:stop],
             "reasons": ev.reasons[start:stop],
+            # one shared empty object for rows read as typed (records are never mutated)
+            "as_given": [as_given.get(i, none_given) for i in range(start, stop)],
             "origin": {
                 "path": origins["path"].tolist(),
                 "sheet": [None if pd.isna(s) else s for s in origins["sheet"].tolist()],
@@ -238,6 +242,13 @@ class Analysis:
             for items in lists:
                 counter.update(items)
         return counter
+
+    def with_warnings(self, more: list[str]) -> Analysis:
+        """A copy whose warnings also hold `more` (what other reports had to cut or change),
+        so that the JSON report lists everything the terminal says; this one is unchanged."""
+        other = copy.copy(self)
+        other.warnings = list(dict.fromkeys([*self.warnings, *more]))
+        return other
 
     def sentence(self) -> str:
         """The finding: the headline of every report and of the terminal."""

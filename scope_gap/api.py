@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -21,7 +20,7 @@ from .mandatediff import MandateDiff
 from .model import Mandate
 from .readers import RawTable, Upload, read_table
 from .readers.base import Reading, ReadOptions
-from .readers.xlsx import cell_text
+from .readers.frame import frame_table
 from .rules import load_mandate_file
 from .validate import Table, build_table
 
@@ -40,49 +39,44 @@ class MandateNotFoundError(ScopeGapError):
     """-m names neither a file nor a bundled mandate."""
 
 
-def load_mandate(mandate: str | Path | Mandate | None = None) -> Mandate:
-    """A mandate from a rule file's path or a bundled mandate's id (default: the Hogue inquiry)."""
-    if isinstance(mandate, Mandate):
-        return mandate
+#: how many mandates `compare` needs
+MIN_COMPARED = 2
+
+
+class TooFewMandatesError(ScopeGapError):
+    """A comparison was asked with fewer than MIN_COMPARED mandates."""
+
+
+def check_compared(mandates: Sequence[object]) -> None:
+    """TooFewMandatesError unless there are enough mandates to compare."""
+    if len(mandates) < MIN_COMPARED:
+        raise TooFewMandatesError(_("compare needs at least two mandates"))
+
+
+def find_mandate(name: str | Path) -> tuple[Path, str]:
+    """The rule file a `-m` value names (a path, else a bundled mandate's id) and how messages
+    show it; MandateNotFoundError with a "did you mean" when it names neither."""
     bundled = bundled_mandates()
-    if mandate is None:
-        mandate = DEFAULT_MANDATE
-    path = Path(mandate)
-    if path.is_file() or (str(mandate) not in bundled and os.path.lexists(path)):
+    path = Path(name)
+    if path.is_file() or (str(name) not in bundled and os.path.lexists(path)):
         # a folder, a FIFO or a device is refused by the reader, saying which
-        return load_mandate_file(path, str(mandate))
-    if str(mandate) in bundled:
-        return load_mandate_file(bundled[str(mandate)], f"rules/{mandate}.yaml")
+        return path, str(name)
+    if str(name) in bundled:
+        return bundled[str(name)], f"rules/{name}.yaml"
     raise MandateNotFoundError(
-        _("no rule file or bundled mandate named '{name}'{hint}; bundled: {bundled}").format(
-            name=mandate,
-            hint=did_you_mean(str(mandate), bundled),
-            bundled=", ".join(bundled) or _("none"),
+        _("'{value}' is neither a rule file nor a bundled mandate").format(value=name)
+        + _("{suggestion}; bundled: {mandates}").format(
+            suggestion=did_you_mean(str(name), bundled), mandates=", ".join(bundled) or _("none")
         )
     )
 
 
-def _frame_table(frame: pd.DataFrame, name: str) -> RawTable:
-    """A DataFrame as if it had been read from a file (rows numbered from 1)."""
-    headers = [str(c).strip() for c in frame.columns]
-    cells = []
-    rows = []
-    for number, record in enumerate(frame.itertuples(index=False, name=None), start=1):
-        texts = [
-            ""
-            if value is None or (not isinstance(value, str) and pd.isna(value))
-            else cell_text(
-                value.to_pydatetime() if isinstance(value, pd.Timestamp) else value,
-                headers[i].lower() == "date",
-            )
-            for i, value in enumerate(record)
-        ]
-        if all(not t.strip() for t in texts):
-            continue
-        cells.append(texts)
-        rows.append(number)
-    digest = hashlib.sha256(frame.to_csv(index=False).encode("utf-8")).hexdigest()
-    return RawTable(name, digest, headers, cells, rows)
+def load_mandate(mandate: str | Path | Mandate | None = None) -> Mandate:
+    """A mandate from a rule file's path or a bundled mandate's id (default: the Hogue inquiry)."""
+    if isinstance(mandate, Mandate):
+        return mandate
+    path, shown = find_mandate(DEFAULT_MANDATE if mandate is None else mandate)
+    return load_mandate_file(path, shown)
 
 
 def read_inputs(inputs: Inputs, options: ReadOptions | None = None) -> list[RawTable]:
@@ -98,9 +92,10 @@ def read_inputs(inputs: Inputs, options: ReadOptions | None = None) -> list[RawT
     tables = []
     for n, item in enumerate(items, start=1):
         if isinstance(item, pd.DataFrame):
-            tables.append(_frame_table(item, "<DataFrame>" if n == 1 else f"<DataFrame {n}>"))
+            name = "<DataFrame>" if n == 1 else f"<DataFrame {n}>"
+            tables.append(frame_table(item, name, options))
         else:
-            tables.append(read_table(item, encoding=options.encoding, sheet=options.sheet))
+            tables.append(read_table(item, options=options))
     return tables
 
 
@@ -118,8 +113,8 @@ def analyze(
     `inputs` are paths (`-` for CSV on standard input) or DataFrames; with none, the
     bundled dataset. `mandate` is a rule file's path, a bundled mandate's id or a
     Mandate; with none, the bundled Hogue mandate. The reader options (`encoding`,
-    `sheet`, `day_first`, `month_first`: see readers.base.ReadOptions) say how to
-    read the inputs. Raises BadTableError for a table
+    `sheet`, `day_first`, `month_first`, `header_row`, `columns`: see
+    readers.base.ReadOptions) say how to read the inputs. Raises BadTableError for a table
     that cannot be analysed, RulesError for a malformed rule file (checked before any
     data is read), StrictError when `strict` and some row is invalid; with
     `require_incidents` (as the commands that write reports ask), NothingToReportError
@@ -219,9 +214,8 @@ def compare(
     `require_incidents`, NothingToReportError when no row could be read as an incident.
     """
     with record_reads() as read:
+        check_compared(mandates)
         loaded = [load_mandate(m) for m in mandates]
-        if len(loaded) < 2:
-            raise ScopeGapError(_("compare needs at least two mandates"))
         seen: dict[str, str] = {}
         for mandate in loaded:
             if mandate.id in seen:
@@ -265,12 +259,18 @@ def amend(
     return amend_analysis(analysis, list(cover), list(cover_status))
 
 
+def check(inputs: Inputs, **reading: Unpack[Reading]) -> Table:
+    """Read and validate input tables only: the clean table, its invalid rows, its
+    warnings and how each header was read (`Table.readings`)."""
+    options = ReadOptions.of(reading)
+    return build_table(read_inputs(inputs, options), day_order=options.day_order)
+
+
 def validate(
     inputs: Inputs, **reading: Unpack[Reading]
 ) -> tuple[list[dict[str, Any]], list[Any], list[str]]:
     """Check input tables only: (inputs read, invalid rows, warnings)."""
-    options = ReadOptions.of(reading)
-    table = build_table(read_inputs(inputs, options), day_order=options.day_order)
+    table = check(inputs, **reading)
     return table.inputs, table.invalid, table.warnings
 
 

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import __version__
 from .files import display_path
 from .i18n import (
     DEFAULT_LANGUAGE,
@@ -25,12 +24,13 @@ from .i18n import (
     ngettext,
     use_language,
 )
-from .model import STATUS_LABELS, status_label
+from .model import COVERABLE_STATUSES, STATUS_LABELS, status_label
+from .reports import AMEND_ALWAYS, formats_of
+from .version import __version__
 
 if TYPE_CHECKING:
     from .readers.base import Reading
 
-FORMATS = ("xlsx", "html", "json", "csv")
 
 
 def _fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -163,21 +163,14 @@ class MandateParam(click.ParamType):
     name = "MANDATE"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> str:
-        from .bundled import bundled_mandates
-        from .errors import did_you_mean
+        from .api import MandateNotFoundError, find_mandate
 
-        bundled = bundled_mandates()
-        if Path(value).is_file() or (value not in bundled and os.path.lexists(value)):
-            return str(value)  # a folder or a FIFO is refused when read, saying which
-        if value in bundled:
-            return str(value)
         with use_language(None):
-            message = _("'{value}' is neither a rule file nor a bundled mandate").format(
-                value=value
-            ) + _("{suggestion}; bundled: {mandates}").format(
-                suggestion=did_you_mean(str(value), bundled), mandates=", ".join(bundled)
-            )
-        self.fail(message, param, ctx)
+            try:
+                find_mandate(value)
+            except MandateNotFoundError as exc:
+                self.fail(exc.message, param, ctx)
+        return str(value)
 
 
 INCIDENTS = click.argument(
@@ -206,8 +199,24 @@ _READER_CLICK_OPTIONS = (
         is_flag=True,
         help="Read every date such as 05/06/2021 month first (May 6, 2021).",
     ),
+    click.option(
+        "--header-row",
+        "header_row",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="The header is row N (as the spreadsheet numbers rows; default: found among "
+        "the first 30 non-blank rows).",
+    ),
+    click.option(
+        "--columns",
+        "columns",
+        type=click.Path(exists=True, dir_okay=False),
+        metavar="FILE.yaml",
+        help="Map the table's headers and values to ours (columns: and values:, see "
+        "docs/input.md).",
+    ),
 )
-READER_OPTION_NAMES = ("encoding", "sheet", "day_first", "month_first")
+READER_OPTION_NAMES = ("encoding", "sheet", "day_first", "month_first", "header_row", "columns")
 
 
 def READER_OPTIONS(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -225,6 +234,22 @@ def READER_OPTIONS(func: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+def say_bundled_mandate(mandate: str | None) -> None:
+    """Say which file a bundled mandate was read from (edits in a checkout's rules/ apply
+    only when that path is given)."""
+    from .bundled import DEFAULT_MANDATE, bundled_mandates
+
+    name = mandate or DEFAULT_MANDATE
+    if Path(name).is_file():
+        return
+    path = bundled_mandates().get(name)
+    if path is not None:
+        click.echo(
+            _("mandate {mandate}: the bundled rule file {path}").format(mandate=name, path=path),
+            err=True,
+        )
+
+
 OUTPUT = click.option(
     "-o",
     "--output",
@@ -240,7 +265,7 @@ REPORT_FORMATS = click.option(
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(FORMATS),
+    type=click.Choice(formats_of("analysis")),
     help="Report format; repeat for several (default: xlsx, html and json).",
 )
 LANG = click.option(
@@ -368,6 +393,7 @@ def analyze(
     written = write_reports(
         result, output, formats or DEFAULT_FORMATS, protect=incidents, progress=progress.stage
     )
+    say_bundled_mandate(mandate)
     for warning in [*result.warnings, *written.warnings]:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
     summary = result.summary
@@ -394,24 +420,39 @@ def analyze(
 @READER_OPTIONS
 @_fail_cleanly
 def validate(incidents: tuple[str, ...], reading: Reading) -> None:
-    """Check input tables only; print every problem as FILE:ROW: column: message.
+    """Check input tables only and say what was understood; print every problem as
+    FILE:ROW: column: message.
 
-    Exits 1 if any row is invalid (or a table cannot be read at all).
+    Any spreadsheet will do: for each file it prints how each header was read
+    ('Date of incident' → date), the rows skipped above the header and how many values
+    and dates were read from another form. Exits 1 if any row is invalid (or a table
+    cannot be read at all).
 
     \b
     Example:
       scope-gap validate data/incidents.csv more.xlsx
+      scope-gap validate their-sheet.xlsx --header-row 3 --columns their-columns.yaml
     """
-    from .api import validate as run_validate
+    from .api import check
 
-    inputs, invalid, warnings = run_validate(list(incidents), **reading)
-    for warning in warnings:
+    table = check(list(incidents), **reading)
+    for header in table.readings:
+        where = header.path
+        if header.header_row is not None:
+            where = _("{path} (header in row {row})").format(
+                path=header.path, row=header.header_row
+            )
+        click.echo(_("{path}: columns read:").format(path=where), err=True)
+        for line in header.lines():
+            click.echo(f"  {line}", err=True)
+    for warning in table.warnings:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
+    invalid = table.invalid
     for row in invalid:
         where = f"{row.origin['path']}:{row.origin['row']}"
         for column, message in row.errors:
             click.echo(f"{where}: {column}: {message}")
-    rows = sum(item["rows"] for item in inputs)
+    rows = sum(item["rows"] for item in table.inputs)
     if invalid:
         click.echo(
             _("{invalid} of {rows} rows are invalid").format(
@@ -422,7 +463,7 @@ def validate(incidents: tuple[str, ...], reading: Reading) -> None:
         raise SystemExit(1)
     click.echo(
         _("{rows} rows in {files} file(s): all valid").format(
-            rows=_count(rows), files=_count(len(inputs))
+            rows=_count(rows), files=_count(len(table.inputs))
         )
     )
 
@@ -741,9 +782,11 @@ def explain(
 
     result = run_analysis(list(incidents), mandate, **reading)
     try:
-        click.echo(explain_incident(result, incident_id))
+        text = explain_incident(result, incident_id)
     except ExplainError as exc:
         raise _Failure(str(exc)) from None
+    say_bundled_mandate(mandate)
+    click.echo(text)
 
 
 @main.command()
@@ -781,11 +824,14 @@ def compare(
       scope-gap compare -m hogue-2023 -m rules/whole-of-government.yaml
       scope-gap compare incidents.csv -m a.yaml -m b.yaml -m c.yaml -f csv
     """
+    from .api import TooFewMandatesError, check_compared
     from .api import compare as run_compare
     from .reports import DEFAULT_FORMATS, write_reports
 
-    if len(mandates) < 2:
-        raise click.UsageError(_("compare needs at least two mandates (-m A -m B)"))
+    try:
+        check_compared(mandates)
+    except TooFewMandatesError as exc:
+        raise click.UsageError(f"{exc.message} (-m A -m B)") from None
     progress = ProgressLines(quiet)
     result = run_compare(
         list(incidents),
@@ -802,6 +848,8 @@ def compare(
         protect=incidents,
         progress=progress.stage,
     )
+    for name in mandates:
+        say_bundled_mandate(name)
     for warning in [*result.warnings, *written.warnings]:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
     counts = result.counts()
@@ -850,7 +898,7 @@ def _split_ids(values: tuple[str, ...]) -> list[str]:
     "--cover-status",
     "cover_status",
     multiple=True,
-    type=click.Choice(["context_only", "out_of_scope", "indeterminate"]),
+    type=click.Choice(COVERABLE_STATUSES),
     help="Bring in scope every incident with this status; repeat for several.",
 )
 @OUTPUT
@@ -859,7 +907,7 @@ def _split_ids(values: tuple[str, ...]) -> list[str]:
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(["html", "xlsx"]),
+    type=click.Choice([f for f in formats_of("amendment") if f not in AMEND_ALWAYS]),
     help="Also write the amendments as a readable page or workbook.",
 )
 @READER_OPTIONS
@@ -879,10 +927,12 @@ def amend(
 ) -> None:
     """The smallest changes to a mandate's rules that would bring chosen incidents in scope.
 
-    Writes DIR/<mandate id>-amended.yaml (a valid mandate, each changed condition
-    marked by a comment) and DIR/<mandate id>-amendments.json, and prints the
-    changes in plain words. Incidents that need an unknown value known stay
-    uncovered and are listed with what is unknown.
+    Writes DIR/<mandate id>-amended.yaml (the mandate's own file with only the
+    changed conditions rewritten, every comment kept, each change marked by a
+    comment, titled as a proposed amendment) and DIR/<mandate id>-amendments.json,
+    and prints the changes in plain words. When nothing can change, only the JSON
+    is written. Incidents that need an unknown value known stay uncovered and are
+    listed with what is unknown.
 
     \b
     Example:
@@ -906,6 +956,7 @@ def amend(
     )
     result.command = command_line()
     written = write_reports(result, output, formats, protect=incidents)
+    say_bundled_mandate(mandate)
     for warning in [*result.warnings, *written.warnings]:
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
     click.echo(
@@ -928,9 +979,14 @@ def amend(
 def template(path: str, lang: str | None) -> None:
     """Write a blank input workbook: the contract's headers, drop-down lists, a data dictionary.
 
+    The template is the canonical form, but any spreadsheet will do: headers and values
+    in English or French are read, and 'scope-gap validate FILE' shows what was
+    understood.
+
     \b
     Example:
       scope-gap template incidents.xlsx
+      scope-gap validate their-spreadsheet.xlsx
     """
     from .reports import write_file
     from .reports.template import render_template

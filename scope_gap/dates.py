@@ -356,9 +356,17 @@ def _parser() -> Any:
 def _by_dateparser(text: str) -> Found | None:
     data = _parser().get_date_data(text)
     found, period = data.date_obj, data.period
-    # a year must be written in full: dateparser reads "Oct 21" as October 2021
-    if found is None or not re.search(rf"(?<![0-9]){found.year:04d}(?![0-9])", text):
+    if found is None:
         return None
+    # a year must be written in full: dateparser reads "Oct 21" and "Nov-21" as 2021
+    if not re.search(rf"(?<![0-9]){found.year:04d}(?![0-9])", text):
+        raise DateFormatError(
+            N_("'{text}' does not write its year in full; write it as {example} if that is meant"),
+            text=text,
+            example=_form(_month(found.year, found.month), "month")
+            if period != "day"
+            else f"{found.year:04d}-{found.month:02d}-{found.day:02d}",
+        )
     precision = {"time": "day", "day": "day", "month": "month", "year": "year"}.get(period)
     if precision is None:
         return None

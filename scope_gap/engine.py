@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .i18n import _
-from .model import All, AnyOf, Clause, Leaf, Mandate, Node, Not, Status
+from .model import All, AnyOf, Clause, Leaf, Mandate, Node, Not, Status, labelled_leaf
 from .operators import (
     FALSE,
     OPERATORS,
@@ -371,7 +370,8 @@ def evaluate(mandate: Mandate, table: Table) -> Evaluation:
                 k = entry.leaf_index
                 assert isinstance(entry.node, Leaf) and k is not None
                 # a value not known is never a gap: it is named under `unknown` instead
-                label = gap_label(entry.node, entry.negated)
+                # a generated label names values and periods as the reports do
+                label = gap_label(labelled_leaf(entry.node, mandate.periods), entry.negated)
                 chosen = rows_here & o.failed[k]
                 gap_slots.append((chosen.astype(np.int64), 2, _constant(label)))
                 unsure = rows_here & o.unknown[k]
@@ -455,7 +455,3 @@ def _blame_labels(outcome: ClauseOutcome, leaf_index: int) -> np.ndarray:
         "failed",
         np.where(outcome.unknown[leaf_index], "unknown", ""),
     )
-
-
-def outcome_name(value: Any) -> str:
-    return OUTCOME_NAMES[int(value)]

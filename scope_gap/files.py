@@ -46,11 +46,6 @@ def record_reads() -> Iterator[set[tuple[int, int]]]:
             parent |= log
 
 
-def files_read() -> set[tuple[int, int]]:
-    """The files read so far inside the current `record_reads()` block (empty outside one)."""
-    return set(_LOG.get() or ())
-
-
 def display_path(path: str | Path) -> str:
     """A path as it can be printed in any locale: undecodable bytes shown as \\xNN."""
     text = os.fspath(path)
@@ -64,7 +59,11 @@ def display_path(path: str | Path) -> str:
     return text
 
 
-def _too_large(shown: str, limit: int, variable: str, error: type[ScopeGapError]) -> ScopeGapError:
+def _too_large(
+    shown: str, limit: int, variable: str, error: type[ScopeGapError], message: str | None = None
+) -> ScopeGapError:
+    if message is not None:
+        return error(message, Location(shown))
     return error(
         _(
             "{what}, more than the limit of {limit}; if the file is trusted, raise it with "
@@ -85,11 +84,13 @@ def read_limited(
     *,
     shown_as: str | None = None,
     error: type[ScopeGapError] = InputFileError,
+    too_large: str | None = None,
 ) -> bytes:
     """The bytes of a regular file (or of standard input for `-`), at most `limit` of them.
 
     Refused with `error` (located at the file) when it is not a regular file, cannot be
-    opened, or holds more than `limit` bytes (`variable` names the setting that raises it).
+    opened, or holds more than `limit` bytes (`variable` names the setting that raises it;
+    `too_large`, if given, is the message instead).
     """
     shown = display_path(shown_as if shown_as is not None else path)
     if str(path) == "-":
@@ -108,7 +109,7 @@ def read_limited(
         if not stat.S_ISREG(info.st_mode):
             raise error(_not_regular(info.st_mode), Location(shown))
         if info.st_size > limit:
-            raise _too_large(shown, limit, variable, error)
+            raise _too_large(shown, limit, variable, error, too_large)
         with contextlib.suppress(OSError):
             os.set_blocking(fd, True)
         log = _LOG.get()
@@ -129,7 +130,7 @@ def read_limited(
         if fd >= 0:
             os.close(fd)
     if len(data) > limit:  # it grew while being read
-        raise _too_large(shown, limit, variable, error)
+        raise _too_large(shown, limit, variable, error, too_large)
     return data
 
 

@@ -34,7 +34,7 @@ DEFAULT_LANGUAGE = LANGUAGES[0]
 LOCALE_TAGS = {"en": "en-CA", "fr": "fr-CA"}
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 #: one catalogue per area of the tool
-DOMAINS = ("core", "messages", "excel", "html", "dates", "serve", "authoring")
+DOMAINS = ("core", "messages", "excel", "html", "dates", "serve", "authoring", "input")
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 #: Babel's spelling of each locale tag (`fr_CA`)
 BABEL_LOCALES = {lang: tag.replace("-", "_") for lang, tag in LOCALE_TAGS.items()}

@@ -14,10 +14,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from .engine import rule_text
 from .i18n import _, format_date, localized, ngettext
 from .model import ENUMS, UNKNOWN, All, AnyOf, Clause, Leaf, Mandate, Node, Not, status_label
-from .operators import field_label
+from .operators import field_label, rule_text
 
 SCHEMA_VERSION = 1
 #: the days a date condition can speak of: an open end is written null

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -19,7 +19,7 @@ from .dates import (  # noqa: F401  (dates live in scope_gap.dates; re-exported 
     parse_date,
     parse_date_part,
 )
-from .i18n import N_, _
+from .i18n import N_, _, localized
 
 
 class Level(str, Enum):
@@ -74,6 +74,14 @@ def status_label(code: str) -> str:
     """A status as people read it, in the current language (an unknown code as given)."""
     label = STATUS_LABELS.get(code)
     return _(label) if label is not None else code
+
+
+#: the statuses `amend --cover-status` may choose (an in-scope incident needs no change)
+COVERABLE_STATUSES: tuple[str, ...] = (
+    Status.CONTEXT_ONLY.value,
+    Status.OUT_OF_SCOPE.value,
+    Status.INDETERMINATE.value,
+)
 
 
 class Coverage(str, Enum):
@@ -151,6 +159,43 @@ def split_multi(text: str) -> list[str]:
 def split_sources(text: str) -> list[str]:
     """The sources of a cell: separated by newlines or `;`."""
     return [part.strip() for part in re.split(r"[;\n\r]", text) if part.strip()]
+
+
+# --- tables as read -----------------------------------------------------------------------
+
+
+@dataclass
+class RawTable:
+    """One input table as read, before validation.
+
+    `cells[i]` holds the text of every cell of data row `rows[i]` (as the user counts
+    rows), blank rows already skipped; a row may be shorter or longer than the header.
+    """
+
+    path: str
+    sha256: str
+    headers: list[str]
+    cells: list[list[str]]
+    rows: list[int]
+    sheet: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    #: the header's row number; None when the format has no header row (JSON, a DataFrame)
+    header_row: int | None = None
+    #: True when no row among the first rows named three columns (SPEC 7) and the row
+    #: naming the most was taken as the header
+    header_guessed: bool = False
+    #: the `--columns FILE.yaml` it is read with (a vocabulary.ColumnMap), if any
+    column_map: Any = None
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column name of a 0-based index: 0 -> A, 27 -> AB."""
+    name = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        name = chr(65 + rem) + name
+    return name
 
 
 # --- the mandate ---------------------------------------------------------------------------
@@ -352,3 +397,66 @@ def compile_pattern(pattern: str):  # type: ignore[no-untyped-def]
         raise ValueError(
             f"{reason} (patterns run on RE2, which has no backreferences or lookaround)"
         ) from None
+
+
+# --- labels of values, for the reports people read -------------------------------------------
+
+#: every enumerated value as people read it (marked for translation); JSON and CSV keep codes
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "level": {
+        "federal": N_("federal"),
+        "provincial": N_("provincial"),
+        "territorial": N_("territorial"),
+        "municipal": N_("municipal"),
+        "other": N_("other"),
+    },
+    "event_type": {
+        "general_election": N_("general election"),
+        "by_election": N_("by-election"),
+        "nomination_contest": N_("nomination contest"),
+        "leadership_race": N_("leadership race"),
+        "referendum": N_("referendum"),
+        "non_electoral": N_("non-electoral"),
+    },
+    "evidence": {
+        "adjudicated": N_("adjudicated"),
+        "official_finding": N_("official finding"),
+        "intelligence": N_("intelligence"),
+        "press": N_("press"),
+        "allegation": N_("allegation"),
+    },
+}
+NOT_KNOWN = N_("unknown")
+
+
+def value_label(field: str, value: Any) -> str:
+    """A cell's value as the reports people read show it: an enumerated value's label in the
+    current language ("not known" for `unknown`), any other text as given."""
+    text = "" if value is None else str(value)
+    labels = VALUE_LABELS.get(field)
+    if labels is None:
+        return text
+    key = text.strip()
+    if key == UNKNOWN:
+        return _(NOT_KNOWN)
+    label = labels.get(key)
+    return _(label) if label is not None else text
+
+
+def labelled_leaf(leaf: Leaf, periods: dict[str, Period]) -> Leaf:
+    """A copy of `leaf` whose values read as labels: enumerated values by their label, named
+    periods by their label (never their key)."""
+    value = leaf.value
+    if leaf.field in VALUE_LABELS and leaf.op in ("equals", "in", "not_in"):
+        if isinstance(value, str):
+            value = value_label(leaf.field, value)
+        else:
+            value = tuple(value_label(leaf.field, v) for v in value)
+    elif leaf.field == "date" and isinstance(value, tuple):
+        refs = []
+        for ref in value:
+            period = periods.get(ref.name or "") if isinstance(ref, RangeRef) else None
+            label = localized(period, "label") if period is not None else None
+            refs.append(replace(ref, label=label) if label else ref)
+        value = tuple(refs)
+    return replace(leaf, value=value)

@@ -196,7 +196,8 @@ def rule_text(node: Node) -> str:
 class ParseContext(Protocol):
     """What an operator needs from the rule parser to read its VALUE."""
 
-    periods: Mapping[str, Period]
+    @property
+    def periods(self) -> Mapping[str, Period]: ...
 
     def error(self, message: str, where: Location | None) -> None: ...
 

@@ -15,55 +15,21 @@ values are labels, so that each operator's wording stays in one place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .i18n import N_, _, localized, ngettext
-from .model import UNKNOWN, Clause, Leaf, Mandate, RangeRef
+from .i18n import _, localized, ngettext
+from .model import VALUE_LABELS, Clause, Leaf, Mandate, labelled_leaf, value_label
 from .operators import TRUE, UNKNOWN_TV, field_label, is_known, requirement
 
-#: every enumerated value as people read it (marked for translation); JSON and CSV keep codes
-VALUE_LABELS: dict[str, dict[str, str]] = {
-    "level": {
-        "federal": N_("federal"),
-        "provincial": N_("provincial"),
-        "territorial": N_("territorial"),
-        "municipal": N_("municipal"),
-        "other": N_("other"),
-    },
-    "event_type": {
-        "general_election": N_("general election"),
-        "by_election": N_("by-election"),
-        "nomination_contest": N_("nomination contest"),
-        "leadership_race": N_("leadership race"),
-        "referendum": N_("referendum"),
-        "non_electoral": N_("non-electoral"),
-    },
-    "evidence": {
-        "adjudicated": N_("adjudicated"),
-        "official_finding": N_("official finding"),
-        "intelligence": N_("intelligence"),
-        "press": N_("press"),
-        "allegation": N_("allegation"),
-    },
-}
-NOT_KNOWN = N_("unknown")
+__all__ = ["VALUE_LABELS", "clause_title", "covered_by", "reasons", "unknown_fields", "value_label"]
 
 
-def value_label(field: str, value: Any) -> str:
-    """A cell's value as the reports people read show it: an enumerated value's label in the
-    current language ("not known" for `unknown`), any other text as given."""
-    text = "" if value is None else str(value)
-    labels = VALUE_LABELS.get(field)
-    if labels is None:
-        return text
-    key = text.strip()
-    if key == UNKNOWN:
-        return _(NOT_KNOWN)
-    label = labels.get(key)
-    return _(label) if label is not None else text
+def display_leaf(leaf: Leaf, mandate: Mandate) -> Leaf:
+    """`leaf` with its values as labels and its periods by their label (model.labelled_leaf)."""
+    return labelled_leaf(leaf, mandate.periods)
 
 
 def _capitalized(text: str) -> str:
@@ -87,25 +53,6 @@ def covered_by(mandate: Mandate, ids: list[str]) -> list[str]:
 def unknown_fields(fields: list[str]) -> str:
     """The fields whose value is not known, as the reports name them (`level, date`)."""
     return ", ".join(field_label(f) for f in fields)
-
-
-def display_leaf(leaf: Leaf, mandate: Mandate) -> Leaf:
-    """A copy of `leaf` whose values read as labels: enumerated values by their label, named
-    periods by their label (never their key)."""
-    value = leaf.value
-    if leaf.field in VALUE_LABELS and leaf.op in ("equals", "in", "not_in"):
-        if isinstance(value, str):
-            value = value_label(leaf.field, value)
-        else:
-            value = tuple(value_label(leaf.field, v) for v in value)
-    elif leaf.field == "date" and isinstance(value, tuple):
-        refs = []
-        for ref in value:
-            period = mandate.periods.get(ref.name or "") if isinstance(ref, RangeRef) else None
-            label = localized(period, "label") if period is not None else None
-            refs.append(replace(ref, label=label) if label else ref)
-        value = tuple(refs)
-    return replace(leaf, value=value)
 
 
 def _clauses(ids: list[str]) -> str:

@@ -20,6 +20,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from scope_gap.dates import read_date
 from scope_gap.engine import evaluate
 from scope_gap.errors import BadTableError
 from scope_gap.model import DateFormatError, DateInterval, parse_date
@@ -97,6 +98,14 @@ parts = st.one_of(
 
 
 def check_date(text: str) -> None:
+    for order in (None, "day_first", "month_first"):  # the forms people write, too
+        try:
+            read = read_date(text, order)  # type: ignore[arg-type]
+        except DateFormatError as exc:
+            assert exc.localized()
+            continue
+        if read.interval is not None:  # its text in section 1's form means the same days
+            assert parse_date(read.text) == read.interval
     try:
         interval = parse_date(text)
     except DateFormatError:

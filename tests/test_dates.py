@@ -3,6 +3,8 @@ import json
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import scope_gap
 from scope_gap import api
@@ -164,7 +166,7 @@ def test_imprecise_dates_are_refused_with_a_suggestion(text, suggestion):
 
 
 @pytest.mark.parametrize(
-    "text", ["Oct 21", "June", "octobre", "yesterday", "2 days ago", "next Monday", "blah", "123"]
+    "text", ["June", "octobre", "yesterday", "2 days ago", "next Monday", "blah", "123"]
 )
 def test_nothing_is_filled_in_from_today_and_relative_dates_are_refused(text):
     with pytest.raises(DateFormatError, match="is not a date"):
@@ -328,3 +330,88 @@ def test_written_dates_are_reported_in_section_1_forms(make_csv, make_mandate):
         "C": "indeterminate",
         "D": "indeterminate",
     }
+
+
+def test_explain_shows_free_text_unknown_as_the_text_the_engine_read(make_csv, make_mandate):
+    from scope_gap.reports.explain import explain_incident
+
+    mandate = make_mandate(
+        """\
+        mandate: {id: m, title: M}
+        clauses:
+          - id: A
+            when:
+              all:
+                - {field: actor, matches: "^unk"}
+                - {field: level, in: [federal]}
+        """
+    )
+    header = ["id", "title", "date", "level", "event_type", "actor"]
+    path = make_csv([["X", "t", "2019", "unknown", "", "unknown"]], header=header)
+    result = scope_gap.analyze(path, mandate)
+    text = explain_incident(result, "X")
+    assert "actor matches ^unk: actor = unknown -> true" in text
+    assert "level in [federal]: level = (not known) -> unknown" in text
+
+
+WORDS = ["June", "juin", "Oct.", "2019", "2021", "to", "à", "de", "Summer", "early", "Q3", "T2"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from([*"0123456789/-–. ,?~", *WORDS]), max_size=10).map("".join)
+    | st.text(max_size=30),
+    st.sampled_from([None, "day_first", "month_first"]),
+)
+def test_any_text_is_a_date_in_section_1_form_or_a_date_problem(text, order):
+    try:
+        read = read_date(text, order)
+    except DateFormatError as exc:
+        assert exc.localized()
+        return
+    if read.interval is not None:
+        assert parse_date(read.text) == read.interval
+    else:
+        assert read.text == ""
+
+
+@pytest.mark.parametrize(
+    "text, example", [("Oct 21", "2021-10"), ("Nov-21", "2021-11"), ("21 Oct 19", "2019-10-21")]
+)
+def test_a_year_not_written_in_full_is_refused_with_what_may_be_meant(text, example):
+    with pytest.raises(DateFormatError, match="does not write its year in full") as caught:
+        read_date(text)
+    assert f"write it as {example} if that is meant" in str(caught.value)
+
+
+def test_the_not_known_words_of_the_enumerated_columns_mean_not_known_in_date_too(
+    make_csv, make_mandate
+):
+    path = make_csv(
+        [
+            ["A", "t", "tbd", "federal", "general_election"],
+            ["B", "t", "not known", "federal", "general_election"],
+            ["C", "t", "inconnue", "inconnu", "general_election"],
+        ]
+    )
+    result = scope_gap.analyze(path, make_mandate())
+    assert result.invalid == []
+    records = {r["id"]: r for r in result.incidents}
+    assert {k: r["fields"]["date"] for k, r in records.items()} == {"A": "", "B": "", "C": ""}
+    assert records["A"]["as_given"]["date"] == "tbd"
+    assert {r["status"] for r in records.values()} == {"indeterminate"}
+
+
+def test_the_json_keeps_the_date_as_typed_in_as_given(make_csv, make_mandate):
+    path = make_csv(
+        [
+            ["A", "t", "Oct. 21, 2019", "federal", "general_election"],
+            ["B", "t", "2019-10-21", "federal", "general_election"],
+        ]
+    )
+    records = {r["id"]: r for r in scope_gap.analyze(path, make_mandate()).incidents}
+    assert (records["A"]["fields"]["date"], records["A"]["as_given"]) == (
+        "2019-10-21",
+        {"date": "Oct. 21, 2019"},
+    )
+    assert records["B"]["as_given"] == {}

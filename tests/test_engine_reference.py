@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 import scope_gap
 from scope_gap.engine import gap_label
+from scope_gap.model import labelled_leaf
 from scope_gap.rules import parse_mandate_text
 
 from .reference import decide_all, node_value
@@ -149,7 +150,11 @@ def test_vectorized_engine_matches_reference(spec, table_rows):
     frame = pd.DataFrame([dict(id=f"R{i}", **row) for i, row in enumerate(table_rows)])
     result = scope_gap.analyze(frame, mandate)
     for row, record in zip(frame.to_dict(orient="records"), result.incidents, strict=True):
-        expected = decide_all(mandate, row, gap_label)
+        # generated gap labels name values and periods as the reports do
+        def labelled(leaf, negated):
+            return gap_label(labelled_leaf(leaf, mandate.periods), negated)
+
+        expected = decide_all(mandate, row, labelled)
         got = (record["status"], record["covered_by"], record["gaps"], record["unknown"])
         assert got == expected, row
     # every clause value, not only the statuses

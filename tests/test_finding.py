@@ -189,3 +189,33 @@ def test_json_on_disk_carries_unknown_and_schema_version_2(cli, tmp_path, make_m
     assert [r["unknown"] for r in report["incidents"]] == [[], ["date"], ["date"]]
     assert report["summary"]["by_unknown"] == {"date": 2}
     assert report == scope_gap.analyze(str(incidents), str(make_mandate())).to_dict()
+
+
+def test_json_warnings_say_everything_the_terminal_says(cli, tmp_path, make_csv, make_mandate):
+    incidents = make_csv(
+        [["X", "t", "2019-05", "federal", "general_election", "x" * 40_000]],
+        header=["id", "title", "date", "level", "event_type", "notes"],
+    )
+    out = tmp_path / "o"
+    result = cli(
+        "analyze", str(incidents), "-m", str(make_mandate()), "-o", str(out), "-f", "json",
+        "-f", "xlsx",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "test-mandate-gap-report.json").read_text(encoding="utf-8"))
+    printed = [
+        line.removeprefix("warning: ")
+        for line in result.output.splitlines()
+        if line.startswith("warning: ")
+    ]
+    assert printed and report["warnings"] == printed
+    assert "truncated" in report["warnings"][0]
+
+
+def test_explain_names_what_is_not_known(cli, make_csv, make_mandate):
+    incidents = make_csv([["U", "t", "", "federal", "general_election"]])
+    result = cli("explain", "U", str(incidents), "-m", str(make_mandate()))
+    assert result.exit_code == 0, result.output
+    assert "status: indeterminate" in result.output
+    assert "not known: date" in result.output.splitlines()
+    assert "gaps:" not in result.output

@@ -145,7 +145,7 @@ def test_invalid_rows_are_explained_in_french(make_csv, make_mandate):
         ["A", "bad level", "2019", "Provincal", ""],
         ["B", "bad date", "2019-13", "federal", ""],
         ["C", "bad day", "2019-02-30", "federal", ""],
-        ["D", "no year", "Oct 21", "federal", ""],
+        ["D", "no date", "someday", "federal", ""],
         ["E", "first", "2019", "federal", ""],
         ["E", "again", "2019", "federal", ""],
         ["F", "extra", "2019", "federal", "", "x", "y", "z", "w"],
@@ -202,7 +202,7 @@ def _bad_table(path: Path, **kwargs) -> tuple[str, str]:
 def test_table_problems_in_french(tmp_path, make_csv):
     cases = {
         make_csv([["A", "t"]], header=["id", "title", "dte", "levl"]): (
-            "il manque les colonnes obligatoires «\xa0date\xa0» (vouliez-vous dire «\xa0dte\xa0»?)"
+            "il manque les colonnes obligatoires «\xa0date\xa0» («\xa0dte\xa0» est peut-être date)"
         ),
         make_csv([["A"]], header=["id", "ID", "title", "date", "level"], name="dup.csv"): (
             "les colonnes «\xa0id\xa0» (A) et «\xa0ID\xa0» (B) désignent la même colonne"
@@ -379,7 +379,7 @@ def test_mandate_and_compare_errors_in_french():
         with pytest.raises(ScopeGapError) as twice:
             scope_gap.compare(mandates=["hogue-2023", "hogue-2023"])
     assert str(missing.value).startswith(
-        "aucun fichier de règles ni mandat fourni nommé «\xa0hogue-2032\xa0» "
+        "«\xa0hogue-2032\xa0» n'est ni un fichier de règles ni un mandat fourni "
         "(vouliez-vous dire «\xa0hogue-2023\xa0»?); mandats fournis\xa0: "
     )
     assert str(one.value) == "la comparaison exige au moins deux mandats"

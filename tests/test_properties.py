@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import scope_gap
 from scope_gap.engine import gap_label, reason_text
+from scope_gap.model import labelled_leaf
 from scope_gap.rules import parse_mandate_text
 
 from .reference import decide, reasons
@@ -58,7 +59,11 @@ def test_engine_agrees_with_reference_on_reasons_too(spec, table_rows):
     frame = frame_of(table_rows)
     result = scope_gap.analyze(frame, mandate)
     for row, record in zip(frame.to_dict(orient="records"), result.incidents, strict=True):
-        status, covered, gaps = decide(mandate, row, gap_label)
+        # generated gap labels name values and periods as the reports do
+        def labelled(leaf, negated):
+            return gap_label(labelled_leaf(leaf, mandate.periods), negated)
+
+        status, covered, gaps = decide(mandate, row, labelled)
         assert (record["status"], record["covered_by"], record["gaps"]) == (status, covered, gaps)
         assert record["reasons"] == reasons(mandate, row, status, reason_text), row
 

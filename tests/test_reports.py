@@ -80,6 +80,7 @@ def test_json_report_has_exactly_the_contract_shape(tmp_path, make_csv, make_man
         "gaps",
         "unknown",
         "reasons",
+        "as_given",
         "origin",
         "fields",
     ]
@@ -126,7 +127,7 @@ def test_csv_report_columns_rows_and_origins(tmp_path, make_csv, make_mandate):
             ["X", "t", "2019-05", "federal", "general_election", "n", "x1"],
             ["Y", "t", "bad", "", "", "", ""],
         ],
-        header=["id", "title", "date", "level", "event_type", "notes", "Status"],
+        header=["id", "title", "date", "level", "event_type", "notes", "Region"],
     )
     analysis = scope_gap.analyze(incidents, make_mandate())
     [path] = write_reports(analysis, tmp_path / "out", ["csv"]).paths
@@ -142,7 +143,7 @@ def test_csv_report_columns_rows_and_origins(tmp_path, make_csv, make_mandate):
         "Why",
         "Covered by",
         "Notes",
-        "Status (input)",
+        "Region",
         "Unknown",
         "Origin",
     ]

@@ -317,3 +317,28 @@ def test_an_amended_mandate_names_the_schema_by_a_path_that_resolves_from_its_fo
     where = first.removeprefix(COMMENT_PREFIX)
     assert (amended.parent / where).resolve() == schema_path().resolve()
     assert schema_errors(text) == []
+
+
+def _rule_files_in_the_tests() -> list[tuple[str, str]]:
+    """Every string of the test suite that is a whole rule file (`mandate:` ... `clauses:`)."""
+    import ast
+
+    found = []
+    for source in sorted((ROOT / "tests").glob("*.py")):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                text = node.value
+                if text.lstrip().startswith("mandate:") and "\nclauses:" in text:
+                    found.append((f"{source.name}:{node.lineno}", text))
+    return found
+
+
+def test_every_valid_rule_file_of_the_test_suite_validates():
+    checked = 0
+    for where, text in _rule_files_in_the_tests():
+        if parser_errors(text):
+            continue
+        checked += 1
+        assert schema_errors(text) == [], where
+    assert checked >= 5

@@ -267,7 +267,7 @@ def test_check_says_how_columns_were_read_and_lists_every_invalid_row(
             ["A2", "bad level", "2019", "planetary", "general_election", ""],
             ["A3", "bad date", "2019-13", "federal", "general_election", ""],
         ],
-        header=["id", "Title", "date", "level", "event_type", "Remarks"],
+        header=["id", "Title", "date", "level", "event_type", "Region"],
     )
     answer = client.post("/api/check", files={"files": upload(table)})
     assert answer.status_code == 200
@@ -275,10 +275,59 @@ def test_check_says_how_columns_were_read_and_lists_every_invalid_row(
     assert body["incidents"] == 1
     assert [r["origin"]["row"] for r in body["invalid"]] == [3, 4]
     assert "level" in body["invalid"][0]["errors"][0]
-    columns = body["files"][0]["columns"]
-    assert columns[1] == {"header": "Title", "column": "title"}
-    assert columns[5] == {"header": "Remarks", "column": None}
+    columns = [(c["header"], c["column"]) for c in body["files"][0]["columns"]]
+    assert columns[1] == ("Title", "title")
+    assert columns[5] == ("Region", None)
     assert {c["id"] for c in body["columns"]} >= {"id", "title", "date", "level", "event_type"}
+
+
+def test_check_of_a_table_that_cannot_be_read_still_says_how_its_columns_were_read(
+    client: TestClient, make_csv: Any
+) -> None:
+    table = make_csv(
+        [["A1", "t", "2019", "federal", "general_election"]],
+        header=["Case code", "title", "date", "level", "event_type"],
+    )
+    answer = client.post("/api/check", files={"files": upload(table)})
+    assert answer.status_code == 400
+    body = answer.json()
+    assert "lacks the required column" in body["error"] and "'id'" in body["error"]
+    assert body["files"][0]["columns"][0]["header"] == "Case code"
+    assert body["files"][0]["columns"][0]["column"] is None
+    assert body["files"][0]["columns"][1]["column"] == "title"
+
+
+def test_a_column_map_and_the_header_row_reach_the_library(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = tmp_path / "theirs.csv"
+    table.write_text(
+        "Our incidents, as of June\n\n"
+        "Case code,Headline,When,Gov level,event_type\n"
+        "K-1,a case,2019-10-21,Fed,general_election\n",
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "columns.yaml"
+    mapping.write_text(
+        "columns:\n  Case code: id\n  Gov level: level\nvalues:\n  level: {Fed: federal}\n",
+        encoding="utf-8",
+    )
+    answer = client.post(
+        "/api/analyze",
+        files={"files": upload(table), "columns_file": upload(mapping)},
+        data={"header_row": "3"},
+    )
+    assert answer.status_code == 200, answer.text
+    monkeypatch.chdir(tmp_path)
+    expected = scope_gap.analyze(["theirs.csv"], columns="columns.yaml", header_row=3).to_dict()
+    assert answer.json() == json.loads(json.dumps(expected))
+    assert answer.json()["incidents"][0]["fields"]["level"] == "federal"
+    broken = client.post(
+        "/api/analyze",
+        files={"files": upload(table), "columns_file": ("columns.yaml", b"columns: [")},
+    )
+    assert broken.status_code == 400
+    assert broken.json()["error"].startswith("columns.yaml:1")
 
 
 # --- bad input: 400 with the command line's message -----------------------------------------
@@ -609,6 +658,15 @@ def test_the_page_has_a_policy_that_allows_only_its_own_script(client: TestClien
     assert f"'sha256-{digest}'" in policy
     # nothing is fetched from elsewhere
     assert not re.search(r"(src|href)=\"(https?:)?//", answer.text)
+
+
+def test_the_page_has_the_reports_palette(client: TestClient) -> None:
+    from scope_gap.reports.html import environment
+
+    page = client.get("/").text
+    palette = str(environment().globals["status_css"])
+    assert ".st-in_scope { background: #" in palette
+    assert palette in page
 
 
 @pytest.mark.parametrize("path", ["/", "/healthz", "/api/mandates", "/api/template"])

@@ -6,6 +6,7 @@ nothing fetched from elsewhere, and axe-core finds no serious or critical violat
 from __future__ import annotations
 
 import io
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -224,6 +225,11 @@ def test_compare_two_mandates(page: Any) -> None:
         str(counts["hogue-2023"]["in_scope"]),
         str(counts["whole-of-government"]["in_scope"]),
     ]
+    comparison = scope_gap.compare([DATA], ["hogue-2023", "whole-of-government"])
+    added = comparison.adds["whole-of-government"]
+    assert f"only whole-of-government has in scope ({len(added)}): {added[0]}" in page.text_content(
+        "#adds"
+    )
     with page.expect_download() as caught:
         page.click("#compare-downloads-json")
     assert caught.value.suggested_filename == "compare-hogue-2023-whole-of-government.json"
@@ -260,3 +266,33 @@ def test_without_javascript_the_form_still_downloads_the_report(browser: Any, se
     book = openpyxl.load_workbook(io.BytesIO(Path(caught.value.path()).read_bytes()))
     assert book.sheetnames[0] == "Summary"
     context.close()
+
+
+def test_the_column_mapping_is_corrected_on_the_page(page: Any, tmp_path: Path) -> None:
+    from scope_gap.server.work import supported_options
+
+    if "columns" not in supported_options():
+        pytest.skip("this library does not take a column map yet")
+    table = tmp_path / "theirs.csv"
+    table.write_text(
+        "Case code,title,date,level,event_type\n"
+        "K-1,a federal case,2019-10-21,federal,general_election\n"
+        "K-2,a municipal case,2022,municipal,general_election\n",
+        encoding="utf-8",
+    )
+    page.set_input_files("#files", str(table))
+    page.click("#check")
+    page.wait_for_selector("#check-summary")
+    assert "lacks the required column" in page.text_content("#check-summary")
+    assert page.input_value("#map-0-0") == ""  # 'Case code' read as another column
+    page.select_option("#map-0-0", "id")
+    page.click("#check")
+    page.wait_for_selector("#check-summary:has-text('2 incident(s) can be analysed')")
+    assert page.input_value("#map-0-0") == "id"
+    page.click("#analyze")
+    page.wait_for_selector("#downloads a", timeout=60_000)
+    assert page.text_content("#finding").startswith("Of 2 incidents")
+    with page.expect_download() as caught:
+        page.click("#downloads-json")
+    report = json.loads(Path(caught.value.path()).read_text(encoding="utf-8"))
+    assert [i["id"] for i in report["incidents"]] == ["K-1", "K-2"]

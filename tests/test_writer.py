@@ -5,6 +5,7 @@ anything is written and written all or none; no input is ever written over."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -53,18 +54,23 @@ def test_reports_are_identical_whatever_the_order_of_formats(warned, tmp_path):
 
 def test_the_cli_writes_the_same_files_whatever_the_order(warned, make_csv, make_mandate, tmp_path):
     table, mandate = make_csv(rows(4), HEADER), make_mandate()
-    for name, order in (("a", ALL), ("b", list(reversed(ALL)))):
-        args = ["analyze", str(table), "-m", str(mandate), "-o", str(tmp_path / name)]
+    snapshots = []
+    for order in (ALL, list(reversed(ALL))):
+        args = ["analyze", str(table), "-m", str(mandate), "-o", str(tmp_path / "out")]
         for fmt in order:
             args += ["-f", fmt]
         result = CliRunner().invoke(main, args, env={"SOURCE_DATE_EPOCH": "1700000000"})
         assert result.exit_code == 0, result.output
-    a, b = snapshot(tmp_path / "a"), snapshot(tmp_path / "b")
+        snapshots.append(snapshot(tmp_path / "out"))
+    a, b = snapshots
     # the About sheet and the page quote the command line, which differs: compare the rest
     assert a.keys() == b.keys()
     for name in a:
         if name.endswith((".json", ".csv")):
             assert a[name] == b[name], name
+        if name.endswith(".html"):
+            without = [re.sub(rb"(?: -f (?:html|xlsx|json|csv))+", b"", x[name]) for x in (a, b)]
+            assert without[0] == without[1]
 
 
 def test_renderers_change_nothing_and_return_their_own_warnings(warned):
@@ -235,3 +241,36 @@ def test_every_workbook_makes_its_cells_safe_the_same_way(make_csv, make_mandate
                     if isinstance(cell.value, str):
                         assert "\x07" not in cell.value and "\x0b" not in cell.value
     assert found >= 2  # the gap report and the comparison's matrix show the title
+
+
+@pytest.mark.parametrize("link", ["same", "symlink", "hardlink"])
+def test_the_column_map_read_is_never_written_over(link, make_csv, make_mandate, tmp_path):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    real = tmp_path / "columns.yaml"
+    real.write_text("columns:\n  Notes: notes\n", encoding="utf-8")
+    target = folder / "test-mandate-gap-report.json"
+    if link == "same":
+        target.write_bytes(real.read_bytes())
+        given = target
+    else:
+        (os.symlink if link == "symlink" else os.link)(real, target)
+        given = real
+    before = target.read_bytes()
+    table = make_csv(rows(1), HEADER)
+    args = ["analyze", str(table), "-m", str(make_mandate()), "--columns", str(given)]
+    result = CliRunner().invoke(main, [*args, "-o", str(folder), "-f", "json"])
+    assert result.exit_code == 1, result.output
+    assert "refusing to write a report over an input file" in result.output
+    assert target.read_bytes() == before
+
+
+def test_a_fifo_as_column_map_is_refused_without_hanging(make_csv, make_mandate, tmp_path):
+    fifo = tmp_path / "columns.yaml"
+    os.mkfifo(fifo)
+    table = make_csv(rows(1), HEADER)
+    result = CliRunner().invoke(
+        main, ["validate", str(table), "--columns", str(fifo)], catch_exceptions=False
+    )
+    assert result.exit_code == 1
+    assert "is a named pipe (FIFO), not a regular file" in result.output

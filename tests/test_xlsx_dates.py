@@ -249,3 +249,25 @@ def test_the_scans_refusals_are_said_in_french(base_book, tmp_path):
     with use_language("fr"), pytest.raises(BadTableError) as caught:
         read_table(path)
     assert "s'étend sur A1:XFD4000 (65\u00a0536\u00a0000 cellules)" in str(caught.value)
+
+
+# --- a real client: LibreOffice writes the styles its own way -------------------------------
+
+
+def test_date_cells_saved_by_libreoffice_keep_their_shown_precision(tmp_path):
+    from .test_excel import convert
+
+    path = workbook(
+        tmp_path / "in.ods.xlsx",
+        [
+            ["M", "t", NOV_2021, "federal", "general_election"],
+            ["Y", "t", dt.datetime(2021, 1, 1), "federal", "general_election"],
+            ["D", "t", NOV_2021, "federal", "general_election"],
+        ],
+        {0: "mmm-yy", 1: "yyyy", 2: "d mmmm yyyy"},
+    )
+    # through LibreOffice's own format (ods) and back, so that it writes the xlsx itself
+    convert(path, "ods", tmp_path / "ods")
+    convert(tmp_path / "ods" / "in.ods.ods", "xlsx", tmp_path / "back")
+    table = read_table(tmp_path / "back" / "in.ods.xlsx")
+    assert [cells[2] for cells in table.cells] == ["2021-11", "2021", "2021-11-01"]

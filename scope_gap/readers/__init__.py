@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import BadTableError, Location, did_you_mean
 from ..files import display_path, read_limited
 from ..i18n import N_, _
-from .base import ENV, Limits, RawTable, limits_from_env
+from .base import ENV, Limits, RawTable, ReadOptions, limits_from_env
+from .columnmap import load_column_map
 from .csv import read_csv
 from .json import read_json, read_jsonl
 from .xlsx import read_xlsx
 
-READERS: dict[str, Callable[..., RawTable]] = {
-    ".csv": lambda data, path, encoding, sheet, limits: read_csv(data, path, encoding, limits),
-    ".tsv": lambda data, path, encoding, sheet, limits: read_csv(data, path, encoding, limits),
-    ".xlsx": lambda data, path, encoding, sheet, limits: read_xlsx(data, path, sheet, limits),
-    ".json": lambda data, path, encoding, sheet, limits: read_json(data, path, limits),
-    ".jsonl": lambda data, path, encoding, sheet, limits: read_jsonl(data, path, limits),
+#: file extension -> reader(data, path, options, limits)
+READERS: dict[str, Callable[[bytes, str, ReadOptions, Limits], RawTable]] = {
+    ".csv": lambda data, path, opts, limits: read_csv(data, path, opts.encoding, limits, opts),
+    ".tsv": lambda data, path, opts, limits: read_csv(data, path, opts.encoding, limits, opts),
+    ".xlsx": lambda data, path, opts, limits: read_xlsx(data, path, opts.sheet, limits, opts),
+    ".json": lambda data, path, opts, limits: read_json(data, path, limits, opts),
+    ".jsonl": lambda data, path, opts, limits: read_jsonl(data, path, limits, opts),
 }
 
 #: formats we refuse by name, with what to do instead
@@ -48,13 +50,22 @@ def read_table(
     encoding: str | None = None,
     sheet: str | None = None,
     limits: Limits | None = None,
+    options: ReadOptions | None = None,
 ) -> RawTable:
     """Read one input table; `-` is CSV on standard input.
+
+    `options` (header row, column map...) apply to every format; `encoding` and `sheet`,
+    when given, replace the options' own.
 
     `limits` default to `limits_from_env()`: the built-in limits, raised or lowered by
     any `SCOPE_GAP_MAX_*` environment variable.
     """
     limits = limits or limits_from_env()
+    options = options or ReadOptions()
+    if encoding is not None or sheet is not None:
+        options = replace(
+            options, encoding=encoding or options.encoding, sheet=sheet or options.sheet
+        )
     if isinstance(source, Upload):
         path, file = source.name, Path(source.file)
     else:
@@ -62,7 +73,7 @@ def read_table(
         file = Path(source)
     if path == "-" and not isinstance(source, Upload):
         data = read_limited("-", limits.file_bytes, ENV["file_bytes"], error=BadTableError)
-        return read_csv(data, "-", encoding, limits)
+        return read_csv(data, "-", options.encoding, limits, options)
     suffix = Path(path).suffix.lower()
     if suffix in REFUSED:
         raise BadTableError(_(REFUSED[suffix]), Location(path))
@@ -78,7 +89,17 @@ def read_table(
     data = read_limited(
         file, limits.file_bytes, ENV["file_bytes"], shown_as=path, error=BadTableError
     )
-    return reader(data, path, encoding, sheet, limits)
+    return reader(data, path, options, limits)
 
 
-__all__ = ["ENV", "READERS", "Limits", "RawTable", "Upload", "limits_from_env", "read_table"]
+__all__ = [
+    "ENV",
+    "READERS",
+    "Limits",
+    "RawTable",
+    "ReadOptions",
+    "Upload",
+    "limits_from_env",
+    "load_column_map",
+    "read_table",
+]

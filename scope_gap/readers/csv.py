@@ -6,10 +6,21 @@ import codecs
 import csv
 import re
 from collections.abc import Iterator
+from typing import NoReturn
 
 from ..errors import BadTableError, Location, decode_reason
 from ..i18n import _, format_number
-from .base import ENV, Limits, RawTable, is_blank_row, over_limit, sha256_of, trim_header
+from .base import (
+    ENV,
+    HEADER_SEARCH_ROWS,
+    Limits,
+    RawTable,
+    ReadOptions,
+    is_blank_row,
+    over_limit,
+    sha256_of,
+    split_at_header,
+)
 
 DELIMITERS = (",", ";", "\t")
 
@@ -101,9 +112,18 @@ def sniff_delimiter(text: str) -> str:
 
 
 def read_csv(
-    data: bytes, path: str, encoding: str | None = None, limits: Limits | None = None
+    data: bytes,
+    path: str,
+    encoding: str | None = None,
+    limits: Limits | None = None,
+    options: ReadOptions | None = None,
 ) -> RawTable:
+    """A CSV file's header (found as SPEC 7 says) and data rows, numbered by record."""
     limits = limits or Limits()
+    options = options or ReadOptions(encoding=encoding)
+    encoding = encoding or options.encoding
+    if encoding is None and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        _check_long_lines_before_decoding(data, path, limits)
     text, warnings = decode(data, path, encoding)
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
@@ -117,11 +137,12 @@ def read_csv(
     delimiter = sniff_delimiter(text)
     reader = csv.reader(bounded_lines(text, delimiter, limits), delimiter=delimiter, strict=True)
     csv.field_size_limit(limits.cell_chars)
-    headers: list[str] | None = None
     cells: list[list[str]] = []
     rows: list[int] = []
     number = 0
     first_line = 1
+    # the header and the rows above it are among the first records kept
+    most = limits.rows + max(HEADER_SEARCH_ROWS, options.header_row or 0)
     try:
         for number, record in enumerate(reader, start=1):
             if len(record) > limits.columns:
@@ -134,24 +155,11 @@ def read_csv(
                     limits.columns,
                 )
             first_line = reader.line_num + 1
-            if headers is None:
-                if is_blank_row(record):
-                    raise BadTableError(
-                        _("has no header row (row 1 is blank; the header must be in row 1)"),
-                        Location(path),
-                    )
-                headers = trim_header(record)
-                continue
             # most rows have an id in their first cell: only look further when it is blank
             if not (record and record[0].strip()) and is_blank_row(record):
                 continue
-            if len(cells) == limits.rows:
-                over_limit(
-                    path,
-                    _("has more than {count} data rows").format(count=format_number(limits.rows)),
-                    "rows",
-                    limits.rows,
-                )
+            if len(cells) == most:
+                _too_many(path, limits)
             cells.append(record)
             rows.append(number)
     except csv.Error as exc:
@@ -163,16 +171,28 @@ def read_csv(
             _csv_problem("field larger than field limit", first_line, number + 1, limits),
             Location(path),
         ) from None
-    except TooManyCells as exc:
+    except TooManyCells:
         over_limit(
             path,
-            _("row {row} has {count} cells").format(row=number + 1, count=format_number(exc.count)),
+            _("row {row} has more than {count} cells").format(
+                row=number + 1, count=format_number(limits.columns)
+            ),
             "columns",
             limits.columns,
         )
-    if headers is None:
-        raise BadTableError(_("has no header row (the file is empty)"), Location(path))
-    return RawTable(path, sha256_of(data), headers, cells, rows, None, warnings)
+    table = split_at_header(rows, cells, path, sha256_of(data), options, None, warnings)
+    if len(table.rows) > limits.rows:
+        _too_many(path, limits)
+    return table
+
+
+def _too_many(path: str, limits: Limits) -> NoReturn:
+    over_limit(
+        path,
+        _("has more than {count} data rows").format(count=format_number(limits.rows)),
+        "rows",
+        limits.rows,
+    )
 
 
 def _csv_problem(message: str, line: int, row: int, limits: Limits) -> str:
@@ -199,17 +219,12 @@ def _csv_problem(message: str, line: int, row: int, limits: Limits) -> str:
 class TooManyCells(Exception):
     """A line holds more cells than the limit: found before the CSV parser builds them."""
 
-    def __init__(self, count: int):
-        super().__init__(count)
-        self.count = count
-
 
 class CellTooLong(Exception):
     """A line holds an unquoted cell longer than the limit: found before it is copied."""
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
-_QUOTED = re.compile(r'"[^"]*"')
 
 
 def bounded_lines(text: str, delimiter: str, limits: Limits) -> Iterator[str]:
@@ -242,19 +257,93 @@ def bounded_lines(text: str, delimiter: str, limits: Limits) -> Iterator[str]:
 
 
 def _check_long_line(text: str, start: int, end: int, delimiter: str, limits: Limits) -> None:
-    quoted = text.find('"', start, end) >= 0
-    count = text.count(delimiter, start, end) + 1
-    if count > limits.columns and quoted:  # delimiters inside quotes are not cell ends
-        count = _QUOTED.sub("", text[start:end]).count(delimiter) + 1
-    if count > limits.columns:
-        raise TooManyCells(count)
-    if quoted:
-        return  # the parser measures quoted cells (its field limit)
     while end > start and text[end - 1] in "\r\n":  # the line end is not in the last cell
         end -= 1
-    while start <= end:
-        stop = text.find(delimiter, start, end)
-        stop = end if stop < 0 else stop
-        if stop - start > limits.cell_chars:
-            raise CellTooLong()
-        start = stop + 1
+    found = walk_cells(text, start, end, delimiter, '"', limits.columns, limits.cell_chars)
+    if found == "cells":
+        raise TooManyCells()
+    if found == "long":
+        raise CellTooLong()
+
+
+def walk_cells(
+    line: str | bytes,
+    start: int,
+    end: int,
+    delimiter: str | bytes,
+    quote: str | bytes,
+    columns: int,
+    longest: int,
+) -> str | None:
+    """Walk the cells of `line[start:end]` in place, at most `columns + 1` of them: "cells"
+    when there are more than `columns`, "long" when one holds more than `longest` characters
+    (bytes, for bytes), None otherwise or when a quoted cell goes on past the line (the
+    parser then decides)."""
+    cells, i = 0, start
+    while True:
+        cells += 1
+        if cells > columns:
+            return "cells"
+        if line[i : i + 1] == quote:
+            j, doubled = i + 1, 0
+            while True:
+                k = line.find(quote, j, end)  # type: ignore[arg-type]
+                if k < 0:
+                    return None
+                if line[k + 1 : k + 2] != quote:
+                    break
+                j, doubled = k + 2, doubled + 1
+            if k - i - 1 - doubled > longest:
+                return "long"
+            i = k + 1
+        stop = line.find(delimiter, i, end)  # type: ignore[arg-type]
+        if (end if stop < 0 else stop) - i > longest:
+            return "long"
+        if stop < 0:
+            return None
+        i = stop + 1
+
+
+def _check_long_lines_before_decoding(data: bytes, path: str, limits: Limits) -> None:
+    """The checks of `bounded_lines` on the bytes (UTF-8 or Windows-1252: the delimiters are
+    single bytes), so that a file whose one line breaks a limit is refused before its text
+    is made (a second copy of the file). Lines are skipped a window at a time: only a window
+    without a line end, a line longer than the cell limit, is looked at. After a quote in an
+    earlier line, or with a CR, or when a quoted cell goes on to the next line, the text's
+    checks do it, as they count rows as the parser does."""
+    window = limits.cell_chars + 1
+    size, pos = len(data), 0
+    delimiter = None
+    while pos + window < size:
+        last = data.rfind(b"\n", pos, pos + window)
+        if last >= 0:
+            pos = last + 1
+            continue
+        end = data.find(b"\n", pos)
+        end = size if end < 0 else end
+        if data.find(b'"', 0, pos) >= 0 or data.find(b"\r", 0, end) >= 0:
+            return
+        if delimiter is None:
+            first = data.find(b"\n")
+            first = size if first < 0 else first
+            counts = {d: data.count(d.encode(), 0, first) for d in DELIMITERS}
+            best = max(DELIMITERS, key=lambda d: counts[d])
+            delimiter = (best if counts[best] > counts[","] else ",").encode()
+        row = data.count(b"\n", 0, pos) + 1
+        # a character is at most 4 bytes: a cell of more bytes than 4 a character is too long
+        found = walk_cells(data, pos, end, delimiter, b'"', limits.columns, 4 * limits.cell_chars)
+        if found == "cells":
+            over_limit(
+                path,
+                _("row {row} has more than {count} cells").format(
+                    row=row, count=format_number(limits.columns)
+                ),
+                "columns",
+                limits.columns,
+            )
+        if found == "long":
+            raise BadTableError(
+                _csv_problem("field larger than field limit", row, row, limits),
+                Location(path),
+            )
+        pos = end + 1

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import BadTableError, Location, decode_reason
 from ..i18n import DEFAULT_LANGUAGE, N_, _, format_number, language
-from .base import Limits, RawTable, is_blank_row, over_limit, sha256_of
+from .base import Limits, RawTable, ReadOptions, is_blank_row, over_limit, sha256_of
 
 #: the json module's reasons, marked for translation (it writes them in English)
 JSON_REASONS: dict[str, str] = {
@@ -48,7 +48,13 @@ def value_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _table(objects: list[tuple[int, dict]], data: bytes, path: str, limits: Limits) -> RawTable:
+def _table(
+    objects: list[tuple[int, dict]],
+    data: bytes,
+    path: str,
+    limits: Limits,
+    options: ReadOptions | None,
+) -> RawTable:
     if len(objects) > limits.rows:
         over_limit(
             path,
@@ -95,7 +101,10 @@ def _table(objects: list[tuple[int, dict]], data: bytes, path: str, limits: Limi
         rows.append(number)
     if not names:
         raise BadTableError(_("has no header row (no object has any key)"), Location(path))
-    return RawTable(path, sha256_of(data), [n.strip() for n in names], cells, rows)
+    column_map = options.columns if options else None
+    return RawTable(
+        path, sha256_of(data), [n.strip() for n in names], cells, rows, column_map=column_map
+    )
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -148,7 +157,9 @@ def _text(data: bytes, path: str) -> str:
         ) from None
 
 
-def read_json(data: bytes, path: str, limits: Limits | None = None) -> RawTable:
+def read_json(
+    data: bytes, path: str, limits: Limits | None = None, options: ReadOptions | None = None
+) -> RawTable:
     text = _text(data, path)
     try:
         value = json.loads(text, object_pairs_hook=_object)
@@ -182,10 +193,12 @@ def read_json(data: bytes, path: str, limits: Limits | None = None) -> RawTable:
                 Location(path),
             )
         objects.append((number, item))
-    return _table(objects, data, path, limits or Limits())
+    return _table(objects, data, path, limits or Limits(), options)
 
 
-def read_jsonl(data: bytes, path: str, limits: Limits | None = None) -> RawTable:
+def read_jsonl(
+    data: bytes, path: str, limits: Limits | None = None, options: ReadOptions | None = None
+) -> RawTable:
     text = _text(data, path)
     objects = []
     for number, line in enumerate(text.split("\n"), start=1):
@@ -211,4 +224,4 @@ def read_jsonl(data: bytes, path: str, limits: Limits | None = None) -> RawTable
         objects.append((number, item))
     if not objects:
         raise BadTableError(_("has no header row (no objects)"), Location(path))
-    return _table(objects, data, path, limits or Limits())
+    return _table(objects, data, path, limits or Limits(), options)

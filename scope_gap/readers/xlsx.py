@@ -18,8 +18,19 @@ from typing import Any
 
 from ..errors import BadTableError, Location, did_you_mean
 from ..i18n import _, format_number
-from ..model import normalize_name
-from .base import ENV, MIB, Limits, RawTable, is_blank_row, over_limit, sha256_of, trim_header
+from ..vocabulary import match_header
+from .base import (
+    ENV,
+    HEADER_SEARCH_ROWS,
+    MIB,
+    Limits,
+    RawTable,
+    ReadOptions,
+    is_blank_row,
+    over_limit,
+    sha256_of,
+    split_at_header,
+)
 from .xlsx_scan import explain_failure, scan_sheet
 
 #: a part smaller than this is never refused for its ratio (Apache POI's grace is 100 KiB)
@@ -260,7 +271,11 @@ def _choose_sheet(workbook: Any, path: str, sheet: str | None) -> tuple[str, lis
 
 
 def read_xlsx(
-    data: bytes, path: str, sheet: str | None = None, limits: Limits | None = None
+    data: bytes,
+    path: str,
+    sheet: str | None = None,
+    limits: Limits | None = None,
+    options: ReadOptions | None = None,
 ) -> RawTable:
     from python_calamine import CalamineWorkbook
 
@@ -299,7 +314,7 @@ def read_xlsx(
         pad = [""] * (data_sheet.start[1] if data_sheet.start else 0)
         for record in data_sheet.iter_rows():
             values.append(pad + record if pad else record)
-            if len(values) > limits.rows + 1:
+            if len(values) > limits.rows + HEADER_SEARCH_ROWS:
                 over_limit(
                     path,
                     _("sheet '{sheet}' has more than {count} rows").format(
@@ -316,28 +331,11 @@ def read_xlsx(
         raise _refuse(
             path, _("sheet '{sheet}' cannot be read: {reason}").format(sheet=sheet, reason=exc)
         ) from None
-    if not values or is_blank_row([cell_text(v, False) for v in values[0]]):
-        raise _refuse(
-            path,
-            _("sheet '{sheet}' has no header row (the header must be in row 1)").format(
-                sheet=sheet
-            ),
-        )
-    headers = trim_header([cell_text(v, False) for v in values[0]])
-    if len(headers) > limits.columns:
-        over_limit(
-            path,
-            _("sheet '{sheet}' has {count} header cells").format(
-                sheet=sheet, count=format_number(len(headers))
-            ),
-            "columns",
-            limits.columns,
-        )
-    date_columns = {i for i, h in enumerate(headers) if normalize_name(h) == "date"}
     cells: list[list[str]] = []
     rows: list[int] = []
-    for number, record in enumerate(values[1:], start=2):
-        texts = [cell_text(v, i in date_columns) for i, v in enumerate(record)]
+    kept: list[list[Any]] = []
+    for number, record in enumerate(values, start=1):
+        texts = [cell_text(v, False) for v in record]
         for i, shown in shown_by_row.get(number, {}).items():
             if i < len(record):  # a date cell whose format shows only its month or year
                 texts[i] = cell_text(record[i], True, shown)
@@ -360,4 +358,38 @@ def read_xlsx(
                 )
         cells.append(texts)
         rows.append(number)
-    return RawTable(path, sha256_of(data), headers, cells, rows, sheet, warnings)
+        kept.append(record)
+    if not rows:
+        raise _refuse(
+            path, _("sheet '{sheet}' has no header row (it is empty)").format(sheet=sheet)
+        )
+    # the header is found among the first rows (SPEC 7); rows above it are dropped
+    table = split_at_header(rows, cells, path, sha256_of(data), options, sheet, warnings)
+    if len(table.rows) > limits.rows:
+        over_limit(
+            path,
+            _("sheet '{sheet}' has more than {count} rows").format(
+                sheet=sheet, count=format_number(limits.rows)
+            ),
+            "rows",
+            limits.rows,
+        )
+    if len(table.headers) > limits.columns:
+        over_limit(
+            path,
+            _("sheet '{sheet}' has {count} header cells").format(
+                sheet=sheet, count=format_number(len(table.headers))
+            ),
+            "columns",
+            limits.columns,
+        )
+    date_columns = [
+        i for i, h in enumerate(table.headers) if match_header(h, table.column_map).column == "date"
+    ]
+    first = len(kept) - len(table.rows)
+    for i, record in enumerate(kept[first:]):
+        shown_here = shown_by_row.get(table.rows[i], {})
+        for j in date_columns:  # a date cell's time part is ignored
+            if j < len(record) and j not in shown_here and isinstance(record[j], dt.datetime):
+                table.cells[i][j] = cell_text(record[j], True)
+    return table

@@ -297,9 +297,13 @@ def write_reports(
     temps: dict[str, Path] = {}
     with _terminate_as_exit():
         try:
-            for fmt in order:
+            # JSON last: its `warnings` say what the other reports had to change too
+            for fmt in sorted(order, key=lambda f: f == "json"):
                 temps[fmt] = _temporary(targets[fmt])
-                rendered = chosen[fmt].render(result)
+                subject = result
+                if written.warnings and hasattr(result, "with_warnings"):
+                    subject = result.with_warnings(written.warnings)
+                rendered = chosen[fmt].render(subject)
                 if kind == "amendment" and fmt == "yaml":
                     rendered = _naming_the_schema(rendered, targets[fmt])
                 _write_into(temps[fmt], rendered)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import DISPLAY_NAMES
-from .cells import FORMULA_PREFIXES, is_formula_like  # noqa: F401 (re-exported)
 
 LEADING = ["id", "title", "date", "level", "event_type"]
 

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from ..i18n import DEFAULT_LANGUAGE, N_, _, language
 from ..model import DISPLAY_NAMES, display_name
 from . import Rendered
-from .common import LEADING, extra_columns, header_names, is_formula_like, origin_text
+from .cells import is_formula_like
+from .common import LEADING, extra_columns, header_names, origin_text
 
 if TYPE_CHECKING:
     from ..analysis import Analysis

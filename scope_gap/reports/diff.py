@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import __version__
-from ..engine import rule_text
 from ..i18n import _, language, localized, ngettext
 from ..mandatediff import (
     LeafChange,
@@ -14,6 +12,8 @@ from ..mandatediff import (
     clause_lines,
     period_line,
 )
+from ..operators import rule_text
+from ..version import __version__
 from .html import environment, generated_at, number, status_labels
 
 

@@ -32,8 +32,6 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.writer.excel import ExcelWriter
 
-from .. import __version__
-from ..engine import rule_text
 from ..i18n import (
     DEFAULT_LANGUAGE,
     N_,
@@ -46,6 +44,8 @@ from ..i18n import (
     ngettext,
 )
 from ..model import STATUS_LABELS, display_name, status_label
+from ..operators import field_label, rule_text
+from ..version import __version__
 from ..wording import covered_by, reasons, unknown_fields, value_label
 from . import OutputError, Rendered, source_date_epoch
 from .cells import MAX_CELL_CHARS, MAX_LINE_BREAKS, safe_text
@@ -626,6 +626,14 @@ class _Book:
                 ]
             )
         sheet.skip()
+
+        if summary["by_unknown"]:  # not known is not a gap: what would have to be known
+            sheet.line(_("Values not known (not counted as gaps)"), look="heading")
+            sheet.line(_("Field"), _("Incidents"), look="header")
+            for name, count in summary["by_unknown"].items():
+                sheet.start_row()
+                sheet.append([sheet.text(field_label(name)), sheet.value(count)])
+            sheet.skip()
 
         sheet.line(_("Sheets of this workbook"), look="heading")
         for key, what in SHEET_GUIDE:

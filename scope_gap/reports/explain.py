@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine import OUTCOME_NAMES, condition_text
 from ..errors import ScopeGapError, did_you_mean
 from ..i18n import N_, _, is_default_language, localized
 from ..mandatediff import node_paths
 from ..model import ENUMS, UNKNOWN, All, AnyOf, Leaf, Not, status_label
+from ..operators import OUTCOME_NAMES, condition_text, field_label
 from .common import origin_text
 
 #: outcomes and coverages as the explanation writes them (marked for translation)
@@ -101,6 +101,12 @@ def explain_incident(analysis: Any, incident_id: str) -> str:
         lines.append(_("covered by: {clauses}").format(clauses=", ".join(record["covered_by"])))
     if record["gaps"]:
         lines.append(_("gaps: {gaps}").format(gaps="; ".join(record["gaps"])))
+    if record["unknown"]:  # not known is not a gap: what would have to be known
+        lines.append(
+            _("not known: {fields}").format(
+                fields=", ".join(field_label(f) for f in record["unknown"])
+            )
+        )
     if record["reasons"]:
         lines.append(_("reasons:"))
         lines += [f"  - {reason}" for reason in record["reasons"]]

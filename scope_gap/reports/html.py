@@ -28,8 +28,6 @@ from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader
 from jinja2.bccache import Bucket
 from markupsafe import Markup
 
-from .. import __version__
-from ..engine import rule_text
 from ..i18n import (
     N_,
     _,
@@ -53,6 +51,8 @@ from ..model import (
     split_sources,
     status_label,
 )
+from ..operators import field_label, rule_text
+from ..version import __version__
 from ..wording import covered_by, reasons, unknown_fields, value_label
 from . import Rendered, source_date_epoch
 from .common import STATUS_PALETTE, extra_columns, header_names, origin_text
@@ -445,6 +445,7 @@ def context(analysis: Any) -> dict[str, Any]:
         "lang": language(),
         "status_labels": status_labels(),
         "gap_bars": _bar_rows(summary["by_gap"])[1],
+        "unknown_counts": [(field_label(k), n) for k, n in summary["by_unknown"].items()],
         "level_rows": level_rows,
         "chart_statuses": [(s, _status_label(s)) for s in CHART_STATUSES],
         "gap_groups": gap_groups,

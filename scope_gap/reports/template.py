@@ -16,9 +16,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .. import __version__
 from ..i18n import DEFAULT_LANGUAGE, N_, _, language, locale_tag
 from ..model import COLUMNS, ENUMS
+from ..version import __version__
 from . import Rendered
 from .cells import put_text
 

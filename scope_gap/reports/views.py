@@ -6,10 +6,10 @@ import io
 import re
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__
 from ..analysis import STATUS_ORDER
 from ..i18n import N_, _, language, localized, localized_field, ngettext
 from ..model import STATUS_LABELS
+from ..version import __version__
 from . import Rendered
 from .cells import put_text, safe_text
 from .common import STATUS_PALETTE

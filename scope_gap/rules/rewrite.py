@@ -188,10 +188,10 @@ def rewrite(
         op_pair = next(
             (k, v) for k, v in leaf.value if isinstance(k, ScalarNode) and k.value in OPERATORS
         )
-        key, value = op_pair
-        if key.value != edit.op:
-            splice.replacements.append((key.start_mark.index, key.end_mark.index, edit.op))
-        moved = splice.replace_value(key, value, flow(edit.value))
+        op_key, op_value = op_pair
+        if op_key.value != edit.op:
+            splice.replacements.append((op_key.start_mark.index, op_key.end_mark.index, edit.op))
+        moved = splice.replace_value(op_key, op_value, flow(edit.value))
         splice.comment_above(leaf.start_mark.index, [*moved, f"# {edit.comment}"])
     out = splice.result()
     if preamble:

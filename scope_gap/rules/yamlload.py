@@ -79,7 +79,7 @@ def _yaml() -> YAML:
     reader = YAML(typ="safe", pure=True)
     reader.version = (1, 2)
     reader.Composer = _StrictComposer
-    reader.max_depth = None  # ours is checked first, with our message
+    reader.max_depth = 0  # no limit of ruamel's own: ours is checked first, with our message
     return reader
 
 

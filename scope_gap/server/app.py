@@ -230,6 +230,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return error(_("the server is busy with other analyses; try again shortly"), 503)
         except FormError as exc:
             return error(exc.message, exc.status)
+        except work.CheckError as exc:
+            return JSONResponse(exc.report, status_code=400)
         except ScopeGapError as exc:
             return error(_message(exc))
         except Exception as exc:  # a bug: said in one line, never a traceback to the client

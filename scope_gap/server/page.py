@@ -13,6 +13,7 @@ from markupsafe import Markup
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, _, language, ngettext
 from ..model import STATUS_LABELS, status_label
 from ..reports.html import clean_text, script_hash
+from ..reports.html import environment as report_environment
 
 #: connect-src for the page's own requests, frame-src for the report it shows
 PAGE_POLICY = (
@@ -39,6 +40,8 @@ def environment() -> Environment:
         extensions=["jinja2.ext.i18n"],
     )
     env.install_gettext_callables(gettext=_, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
+    # the reports' style sheet is a template: the one status palette comes from their environment
+    env.globals.update(report_environment().globals)
     return env
 
 
@@ -60,6 +63,7 @@ def strings() -> dict[str, str]:
         "header": _("Column in your file"),
         "readAs": _("Read as"),
         "extra": _("(another column, kept as it is)"),
+        "computed": _("(computed by scope-gap: not read)"),
         "columnsCaption": _("How the columns of {name} were read ({rows} rows)"),
         "mapNote": _("Change a column's reading, then check again: the analysis uses your choice."),
         "mapUnsupported": _(
@@ -82,6 +86,8 @@ def strings() -> dict[str, str]:
         "reportTitle": _("The gap report"),
         "compareTitle": _("The comparison"),
         "remove": _("Remove {name}"),
+        "adds": _("only {mandate} has in scope ({count}): {ids}"),
+        "addsNothing": _("only {mandate} has in scope: nothing"),
     }
     for code in STATUS_LABELS:
         texts["status_" + code] = status_label(code)

@@ -8,7 +8,7 @@ ScopeGapError whose message is the one the command line prints.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -178,8 +178,27 @@ def reader_options(form: Form) -> dict[str, Any]:
             )
         if len(maps) > 1:
             raise RequestError(_("give at most one column map ('columns_file')"))
-        options[COLUMNS_KEYWORD] = maps[0].file
+        options[COLUMNS_KEYWORD] = column_map(maps[0])
     return options
+
+
+def named(upload: Upload, exc: ScopeGapError) -> ScopeGapError:
+    """`exc` naming the upload by its name where it names the server's file."""
+    where = exc.location
+    if where is not None and where.path == str(upload.file):
+        exc.location = replace(where, path=upload.name)
+    return exc
+
+
+def column_map(upload: Upload) -> Any:
+    """A `--columns` file sent with the form, read by the library, known by its name."""
+    from ..readers.columnmap import load_column_map
+
+    try:
+        loaded = load_column_map(upload.file)
+    except ScopeGapError as exc:
+        raise named(upload, exc) from None
+    return replace(loaded, path=upload.name)
 
 
 def analyze(form: Form) -> Any:
@@ -195,39 +214,76 @@ def compare(form: Form) -> Any:
     return api.compare(inputs_of(form), mandates, require_incidents=True, **options)
 
 
+class CheckError(RequestError):
+    """A table that cannot be analysed, with how its columns were read where they could be:
+    the page shows them so that the mapping can be corrected."""
+
+    def __init__(self, message: str, report: dict[str, Any]):
+        super().__init__(message)
+        self.report = report
+
+
+def _columns(matches: list[Any], keys: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "header": match.header if hasattr(match, "header") else match,
+            "column": key if key in COLUMNS else None,
+            "how": getattr(match, "how", None),
+            "computed": bool(getattr(match, "computed", False)),
+        }
+        for match, key in zip(matches, keys, strict=False)
+    ]
+
+
+def _match(header: str, raw: Any) -> Any:
+    from ..vocabulary import match_header
+
+    return match_header(header, getattr(raw, "column_map", None))
+
+
+def _reading(raw: Any) -> dict[str, Any]:
+    """How one raw table's header was read (the library's resolve_headers)."""
+    from ..validate import resolve_headers
+
+    try:
+        resolved: Any = resolve_headers(raw)
+        keys = getattr(resolved, "keys", resolved)
+        matches = getattr(resolved, "matches", None) or list(raw.headers)
+    except ScopeGapError:  # a table that cannot be read: each header as it matches alone
+        matches = [_match(header, raw) for header in raw.headers]
+        keys = [getattr(m, "column", None) for m in matches]
+    return {
+        "path": raw.path,
+        "sheet": raw.sheet,
+        "rows": len(raw.rows),
+        "header_row": getattr(raw, "header_row", None),
+        "columns": _columns(matches, keys),
+    }
+
+
 def check(form: Form) -> dict[str, Any]:
     """How each file's columns were read, every invalid row and every warning: what the page
-    shows before it analyses."""
+    shows before it analyses (the library's `validate`)."""
     from ..readers.base import ReadOptions
-    from ..validate import build_table, resolve_headers
+    from ..validate import build_table
 
     options = ReadOptions.of(reader_options(form))  # type: ignore[arg-type]
+    base = {
+        "columns": [{"id": key, "label": display_name(key)} for key in COLUMNS],
+        "column_map": COLUMNS_KEYWORD in supported_options(),
+    }
     raws = api.read_inputs(inputs_of(form), options)
-    files = []
-    for raw in raws:
-        try:
-            keys = resolve_headers(raw)
-        except ScopeGapError:
-            keys = [h if h not in COLUMNS else h for h in raw.headers]
-        files.append(
-            {
-                "path": raw.path,
-                "sheet": raw.sheet,
-                "rows": len(raw.rows),
-                "columns": [
-                    {"header": header, "column": key if key in COLUMNS else None}
-                    for header, key in zip(raw.headers, keys, strict=False)
-                ],
-            }
-        )
-    table = build_table(raws, day_order=options.day_order)
+    files = [_reading(raw) for raw in raws]
+    try:
+        table = build_table(raws, day_order=options.day_order)
+    except ScopeGapError as exc:
+        raise CheckError(str(exc), {**base, "files": files, "error": str(exc)}) from None
     return {
+        **base,
         "files": files,
         "incidents": len(table),
         "invalid": [row.to_dict() for row in table.invalid],
         "warnings": list(table.warnings),
-        "columns": [{"id": key, "label": display_name(key)} for key in COLUMNS],
-        "column_map": COLUMNS_KEYWORD in supported_options(),
     }
 
 

@@ -152,8 +152,10 @@
       });
       request.addEventListener("load", function () {
         var body = request.response || {};
-        if (request.status === 200) resolve(body);
-        else reject(new Error(body.error || String(request.status)));
+        if (request.status === 200) { resolve(body); return; }
+        var problem = new Error(body.error || String(request.status));
+        problem.body = body;
+        reject(problem);
       });
       request.addEventListener("error", function () { reject(new Error(t("network"))); });
       status(t("working"), true);
@@ -183,6 +185,7 @@
       if (editable) {
         var id = "map-" + file.index + "-" + index;
         var label = el("label", t("readAs") + ": " + column.header, { "for": id, "class": "vh" });
+        if (column.computed) { cell.textContent = t("computed"); row.appendChild(cell); body.appendChild(row); return; }
         var select = el("select", null, { id: id });
         select.appendChild(el("option", t("extra"), { value: "" }));
         columns.forEach(function (choice) {
@@ -203,7 +206,7 @@
         cell.appendChild(select);
       } else {
         var reading = columns.filter(function (c) { return c.id === column.column; })[0];
-        cell.textContent = reading ? reading.label + " (" + reading.id + ")" : t("extra");
+        cell.textContent = column.computed ? t("computed") : reading ? reading.label + " (" + reading.id + ")" : t("extra");
       }
       row.appendChild(cell);
       body.appendChild(row);
@@ -258,23 +261,34 @@
     box.appendChild(items);
     return box;
   }
+  function showCheck(body, problem) {
+    clear(checkOut);
+    var summary;
+    if (problem) {
+      summary = el("p", t("failed", { message: problem }), { id: "check-summary", tabindex: "-1", "class": "error", role: "alert" });
+    } else {
+      summary = el("p", t("checked", { incidents: body.incidents, invalid: body.invalid.length }), { id: "check-summary", tabindex: "-1" });
+    }
+    checkOut.appendChild(summary);
+    checkOut.appendChild(el("p", body.column_map ? t("mapNote") : t("mapUnsupported"), { "class": "note" }));
+    body.files.forEach(function (file, index) {
+      file.index = index;
+      checkOut.appendChild(columnsTable(file, body.columns, body.column_map));
+    });
+    if (!problem) {
+      checkOut.appendChild(invalidTable(body.invalid));
+      checkOut.appendChild(warningsList(body.warnings));
+    }
+    status(problem ? t("failed", { message: problem }) : t("done"), false);
+    summary.focus();
+  }
   document.getElementById("check").addEventListener("click", function () {
     var data = start("check", checkOut);
     if (!data) return;
-    send("/api/check", data).then(function (body) {
-      clear(checkOut);
-      var summary = el("p", t("checked", { incidents: body.incidents, invalid: body.invalid.length }), { id: "check-summary", tabindex: "-1" });
-      checkOut.appendChild(summary);
-      checkOut.appendChild(el("p", body.column_map ? t("mapNote") : t("mapUnsupported"), { "class": "note" }));
-      body.files.forEach(function (file, index) {
-        file.index = index;
-        checkOut.appendChild(columnsTable(file, body.columns, body.column_map));
-      });
-      checkOut.appendChild(invalidTable(body.invalid));
-      checkOut.appendChild(warningsList(body.warnings));
-      status(t("done"), false);
-      summary.focus();
-    }, function (problem) { failure(checkOut, problem.message); });
+    send("/api/check", data).then(function (body) { showCheck(body, null); }, function (problem) {
+      if (problem.body && problem.body.files) showCheck(problem.body, problem.message);
+      else failure(checkOut, problem.message);
+    });
   });
 
   // --- 4. the report, 5. the comparison --------------------------------------------------------
@@ -337,6 +351,14 @@
         row.appendChild(statusCell(code));
         answer.mandates.forEach(function (m) { row.appendChild(el("td", String(answer.counts[m.id][code]), { "class": "n" })); });
         body.appendChild(row);
+      });
+      var adds = document.getElementById("adds");
+      clear(adds);
+      answer.mandates.forEach(function (m) {
+        var ids = answer.adds[m.id] || [];
+        adds.appendChild(el("li", ids.length
+          ? t("adds", { mandate: m.id, count: ids.length, ids: ids.join(", ") })
+          : t("addsNothing", { mandate: m.id })));
       });
       downloads(note, T.downloadsCompare, answer.downloads);
       document.getElementById("compare-report").src = answer.view;
