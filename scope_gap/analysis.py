@@ -159,7 +159,8 @@ class Analysis:
             if set(map(type, values)) != {str}:
                 values = ["" if v is None else str(v) for v in values]
             fields[key] = values
-        as_given, none_given = table.as_given, {}
+        as_given = table.as_given
+        none_given: dict[str, str] = {}
         return {
             "id": fields["id"],
             "status": [str(s) for s in ev.status[start:stop]],
