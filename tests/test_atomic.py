@@ -36,6 +36,10 @@ def big_table(tmp_path_factory) -> Path:
     return path
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_and_stop(table: Path, out: Path, how: int) -> tuple[subprocess.Popen, str]:
     """Start writing the xlsx report and send `how` once its temporary file exists; return
     the process and what it wrote to stderr."""
@@ -55,6 +59,9 @@ def start_and_stop(table: Path, out: Path, how: int) -> tuple[subprocess.Popen, 
             ],
             stdout=subprocess.DEVNULL,
             stderr=errors,
+            # a shell that starts the suite in the background ignores SIGINT, and a child
+            # inherits that: give it the default, so that Python's own KeyboardInterrupt is tested
+            preexec_fn=_default_sigint,
         )
     deadline = time.monotonic() + 60
     temps: list[Path] = []
