@@ -16,7 +16,7 @@ from typing import Any
 
 from .i18n import _, format_date, localized, ngettext
 from .model import ENUMS, UNKNOWN, All, AnyOf, Clause, Leaf, Mandate, Node, Not, status_label
-from .operators import field_label, rule_text
+from .operators import field_label, merge_spans, rule_text
 
 SCHEMA_VERSION = 1
 #: the days a date condition can speak of: an open end is written null
@@ -52,13 +52,7 @@ class Values:
 
 
 def _merge(spans: Any) -> Days:
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1] + 1:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return tuple((a, b) for a, b in merged)
+    return tuple(merge_spans(list(spans)))
 
 
 def _complement(days: Days) -> Days:
