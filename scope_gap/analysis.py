@@ -34,25 +34,25 @@ def _status_phrase(status: str, count: int, first: bool) -> str:
     """One status's share in the finding; the first one carries the verb and the mandate,
     the others elide them ("3 are within the mandate, 7 only as background, 1 outside it")."""
     match (status, first):
-        case ("in_scope", _):
+        case (Status.IN_SCOPE, _):
             text = ngettext(
                 "{count} is within the mandate", "{count} are within the mandate", count
             )
-        case ("context_only", True):
+        case (Status.CONTEXT_ONLY, True):
             text = ngettext(
                 "{count} is within the mandate only as background",
                 "{count} are within the mandate only as background",
                 count,
             )
-        case ("context_only", False):
+        case (Status.CONTEXT_ONLY, False):
             text = ngettext("{count} only as background", "{count} only as background", count)
-        case ("out_of_scope", True):
+        case (Status.OUT_OF_SCOPE, True):
             text = ngettext(
                 "{count} is outside the mandate", "{count} are outside the mandate", count
             )
-        case ("out_of_scope", False):
+        case (Status.OUT_OF_SCOPE, False):
             text = ngettext("{count} outside it", "{count} outside it", count)
-        case ("indeterminate", _):
+        case (Status.INDETERMINATE, _):
             text = ngettext(
                 "{count} cannot be decided from what is known",
                 "{count} cannot be decided from what is known",
@@ -72,12 +72,12 @@ def finding(summary: dict[str, Any]) -> str:
     decided = [
         _status_phrase(name, summary[name], number == 0)
         for number, name in enumerate(
-            n for n in ("in_scope", "context_only", "out_of_scope") if summary[n]
+            n for n in (Status.IN_SCOPE, Status.CONTEXT_ONLY, Status.OUT_OF_SCOPE) if summary[n]
         )
     ]
     groups = [", ".join(decided)] if decided else []
     if summary["indeterminate"]:
-        groups.append(_status_phrase("indeterminate", summary["indeterminate"], False))
+        groups.append(_status_phrase(Status.INDETERMINATE, summary["indeterminate"], False))
     if summary["invalid"]:
         groups.append(
             ngettext(

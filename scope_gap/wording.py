@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .i18n import _, localized, ngettext
-from .model import VALUE_LABELS, Clause, Leaf, Mandate, labelled_leaf, value_label
+from .model import VALUE_LABELS, Clause, Leaf, Mandate, Status, labelled_leaf, value_label
 from .operators import TRUE, UNKNOWN_TV, field_label, is_known, requirement
 
 __all__ = ["VALUE_LABELS", "clause_title", "covered_by", "reasons", "unknown_fields", "value_label"]
@@ -144,7 +144,7 @@ def _row_reasons(analysis: Any, row: int) -> list[str]:
         if (
             not clause.examined
             and outcome.values[row] == UNKNOWN_TV
-            and evaluation.status[row] == "out_of_scope"
+            and evaluation.status[row] == Status.OUT_OF_SCOPE.value
         ):
             undecided.append(clause.id)
     lines = [line for fact in facts.values() for line in _fact_line(fact)]
@@ -167,7 +167,7 @@ def reasons(analysis: Any) -> list[list[str]]:
     Rows of one evaluation group share their reasons, so each group is worded once."""
     evaluation = analysis.evaluation
     n = len(analysis.table)
-    in_scope = evaluation.status == "in_scope"
+    in_scope = evaluation.status == Status.IN_SCOPE.value
     if len(evaluation.groups) != n:  # no groups: word row by row
         return [[] if in_scope[i] else _row_reasons(analysis, i) for i in range(n)]
     worded = np.empty(len(evaluation.group_rows), dtype=object)

@@ -43,7 +43,7 @@ from ..i18n import (
     localized_field,
     ngettext,
 )
-from ..model import STATUS_LABELS, display_name, status_label
+from ..model import STATUS_LABELS, Status, display_name, status_label
 from ..operators import field_label, rule_text
 from ..version import __version__
 from ..wording import covered_by, reasons, unknown_fields, value_label
@@ -552,7 +552,7 @@ class _Book:
         props.description = safe_text(self.analysis.sentence()).text
         props.created = props.modified = self.generated
         self.write_summary()
-        gap = [r for r in self.incidents if r["status"] in ("out_of_scope", "context_only")]
+        gap = [r for r in self.incidents if r["status"] in (Status.OUT_OF_SCOPE, Status.CONTEXT_ONLY)]
         self.write_incidents("gap", gap, with_gap=True)
         self.write_incidents("indeterminate", self.by_status["indeterminate"], with_gap=True)
         self.write_incidents("in_scope", self.by_status["in_scope"], with_gap=False)

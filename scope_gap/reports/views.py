@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..analysis import STATUS_ORDER
 from ..i18n import N_, _, language, localized, localized_field, ngettext
-from ..model import STATUS_LABELS
+from ..model import STATUS_LABELS, Status
 from ..version import __version__
 from . import Rendered
 from .cells import put_text, safe_text
@@ -78,7 +78,7 @@ def _compare_headline(comparison: Any) -> str:
     total = len(comparison.matrix)
     parts = []
     for m in comparison.mandates:
-        n = sum(1 for r in comparison.matrix if r["statuses"][m.id] == "in_scope")
+        n = sum(1 for r in comparison.matrix if r["statuses"][m.id] == Status.IN_SCOPE)
         parts.append(
             _("{id} may examine {n} of {total}").format(id=m.id, n=number(n), total=number(total))
         )
