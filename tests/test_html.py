@@ -7,6 +7,7 @@ import csv
 import hashlib
 import os
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -537,8 +538,9 @@ def _browser_unavailable() -> str | None:
     return f"{CHROMIUM} is not installed (apt-get install chromium); browser tests skipped"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Any:
+def launched_chromium() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, for a module's browser fixture; a skip with the
+    reason where it is missing (a failure under CI=true)."""
     reason = _browser_unavailable()
     if reason:
         pytest.skip(reason)
@@ -548,6 +550,11 @@ def browser() -> Any:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Any:
+    yield from launched_chromium()
 
 
 @pytest.fixture(scope="module")

@@ -25,14 +25,12 @@ from scope_gap.reports.views import (
     render_compare_xlsx,
 )
 from tests.test_html import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     HOSTILE_MANDATE,
     HOSTILE_ROWS,
     Page,
-    _browser_unavailable,
     _open,
     generated_rows,
+    launched_chromium,
     write_csv,
 )
 
@@ -262,15 +260,7 @@ def test_the_french_compare_and_amend_workbooks(french_views: Any) -> None:
 
 @pytest.fixture(scope="module")
 def french_browser() -> Any:
-    reason = _browser_unavailable()
-    if reason:
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield from launched_chromium()
 
 
 def test_browser_french_page_runs_and_axe_finds_no_serious_violation(

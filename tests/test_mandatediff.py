@@ -638,17 +638,9 @@ def test_english_is_the_default(pair):
 
 @pytest.fixture(scope="module")
 def browser():
-    from tests.test_html import CHROMIUM, CHROMIUM_ARGS, _browser_unavailable
+    from tests.test_html import launched_chromium
 
-    reason = _browser_unavailable()
-    if reason:
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield from launched_chromium()
 
 
 @pytest.fixture(scope="module")

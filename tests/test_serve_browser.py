@@ -16,7 +16,7 @@ import pytest
 
 import scope_gap
 from scope_gap.i18n import use_language
-from tests.test_html import CHROMIUM, CHROMIUM_ARGS, _browser_unavailable
+from tests.test_html import launched_chromium
 from tests.test_serve_process import Server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,15 +40,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 @pytest.fixture(scope="module")
 def browser() -> Any:
-    reason = _browser_unavailable()
-    if reason:
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield from launched_chromium()
 
 
 @pytest.fixture
