@@ -510,13 +510,25 @@ class _Book:
         self.sheets = {key: _Sheet(self, key) for key in SHEETS}
         self.styles = _Styles(self.sheets["summary"].ws)
         self.incidents = analysis.incidents
-        # each incident's reasons in plain words, by record (records are shared: never mutated)
-        self.why = {
-            id(record): why for record, why in zip(self.incidents, reasons(analysis), strict=True)
-        }
+        self._why: dict[int, str] | None = None
         self.by_status: dict[str, list[dict[str, Any]]] = {k: [] for k in STATUS_LABELS}
         for record in self.incidents:
             self.by_status[record["status"]].append(record)
+
+    @property
+    def why(self) -> dict[int, str]:
+        """Each incident's reasons in plain words, one per line, by id of its record (records
+        are shared: never mutated). Worded when first asked for, not to check the size."""
+        if self._why is None:
+            joined: dict[int, str] = {}  # rows of one group share one list: joined once
+            why = {}
+            for record, lines in zip(self.incidents, reasons(self.analysis), strict=True):
+                text = joined.get(id(lines))
+                if text is None:
+                    text = joined[id(lines)] = "\n".join(lines)
+                why[id(record)] = text
+            self._why = why
+        return self._why
 
     def check_size(self) -> None:
         counts = {
@@ -552,7 +564,8 @@ class _Book:
         props.description = safe_text(self.analysis.sentence()).text
         props.created = props.modified = self.generated
         self.write_summary()
-        gap = [r for r in self.incidents if r["status"] in (Status.OUT_OF_SCOPE, Status.CONTEXT_ONLY)]
+        gap_statuses = (Status.OUT_OF_SCOPE, Status.CONTEXT_ONLY)
+        gap = [r for r in self.incidents if r["status"] in gap_statuses]
         self.write_incidents("gap", gap, with_gap=True)
         self.write_incidents("indeterminate", self.by_status["indeterminate"], with_gap=True)
         self.write_incidents("in_scope", self.by_status["in_scope"], with_gap=False)
@@ -704,6 +717,7 @@ class _Book:
         evidence_at = extras.index("evidence") if "evidence" in extras else -1
         # long text wraps in these columns only (rows stay a sensible height when printed)
         wrapped = {i for i, c in enumerate(extras) if c in WRAPPED_EXTRAS}
+        why = self.why if with_gap else {}
         for record in records:
             fields = record["fields"]
             status = record["status"]
@@ -718,7 +732,7 @@ class _Book:
             ]
             if with_gap:
                 row.append(text("; ".join(record["gaps"])))
-                row.append(text("\n".join(self.why[id(record)])))
+                row.append(text(why[id(record)]))
             else:
                 row.append(text("\n".join(covered_by(mandate, record["covered_by"]))))
             for index, column in enumerate(extras):
