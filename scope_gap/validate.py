@@ -316,7 +316,9 @@ def build_table(raw_tables: list[RawTable], day_order: DayOrder = None) -> Table
         keys: list[Any] = [k if k is not None else i for i, k in enumerate(reading.keys)]
         width = len(keys)
         padded = table.cells
-        if set(map(len, table.cells)) - {width}:  # a row shorter or longer than the header
+        if table.columns is not None:  # read as columns, as wide as the header
+            padded = []
+        elif set(map(len, table.cells)) - {width}:  # a row shorter or longer than the header
             padded = []
             for i, cells in enumerate(table.cells):
                 if len(cells) > width:
@@ -327,11 +329,13 @@ def build_table(raw_tables: list[RawTable], day_order: DayOrder = None) -> Table
                 elif len(cells) < width:
                     cells = cells + [""] * (width - len(cells))
                 padded.append(cells)
-        frame = (
-            pd.DataFrame(padded, columns=keys, dtype=object)
-            if padded
-            else pd.DataFrame({k: pd.Series([], dtype=object) for k in keys})
-        )
+        if table.columns is not None:
+            frame = pd.DataFrame(dict(enumerate(table.columns)), dtype=object)
+            frame.columns = keys  # as the constructor makes its index of them
+        elif padded:
+            frame = pd.DataFrame(padded, columns=keys, dtype=object)
+        else:
+            frame = pd.DataFrame({k: pd.Series([], dtype=object) for k in keys})
         if None in reading.keys:
             frame = frame[[k for k in keys if isinstance(k, str)]]
         if reading.title_from_summary:
