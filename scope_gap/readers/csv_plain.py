@@ -33,7 +33,7 @@ def read_plain_csv(data: bytes, path: str, limits: Limits, options: ReadOptions)
         return None
     start = len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0
     delimiter = plain_delimiter(data, start, limits)
-    if delimiter is None:
+    if delimiter is None or not _first_line_may_be_header(data, start, delimiter, options):
         return None
     frame = _parse(data, delimiter)
     if frame is None:
@@ -140,6 +140,25 @@ def quoted_cells(data: bytes, start: int, delimiter: int) -> int | None:
     ends = np.flatnonzero(~doubled)
     firsts = np.concatenate(([0], ends[:-1] + 1))
     return int((closes[ends] - opens[firsts] - 1).max())
+
+
+def _first_line_may_be_header(
+    data: bytes, start: int, delimiter: bytes, options: ReadOptions
+) -> bool:
+    """False when the first line, read as the csv module would, names fewer than three
+    columns: the header is further down (SPEC 7), so the file is not parsed twice. A first
+    line with a quote or a CR in it is left to the check of the parsed header."""
+    end = data.find(b"\n", start)
+    line = data[start : len(data) if end < 0 else end]
+    if line.endswith(b"\r"):
+        line = line[:-1]
+    if b'"' in line or b"\r" in line:
+        return True
+    try:
+        cells = line.decode("utf-8").split(delimiter.decode())
+    except UnicodeDecodeError:
+        return False
+    return names_columns(cells, options.columns) >= HEADER_MIN_COLUMNS
 
 
 def _parse(data: bytes, delimiter: bytes) -> Any:
