@@ -109,7 +109,10 @@ def main() -> None:
     source, target = sys.argv[1], sys.argv[2]
     frame = pd.read_csv(source, dtype=str, keep_default_na=False)
     frame.insert(1, "status", classify(frame))
-    frame.to_json(target, orient="records", indent=2, force_ascii=False)
+    if target.endswith(".xlsx"):
+        frame.to_excel(target, engine="openpyxl", index=False, sheet_name="Incidents")
+    else:
+        frame.to_json(target, orient="records", indent=2, force_ascii=False)
 
 
 if __name__ == "__main__":

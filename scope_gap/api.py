@@ -16,7 +16,6 @@ from .engine import evaluate
 from .errors import ScopeGapError, StrictError, did_you_mean
 from .files import record_reads
 from .i18n import _, format_number, ngettext
-from .mandatediff import MandateDiff
 from .model import Mandate
 from .readers import RawTable, Upload, read_table
 from .readers.base import Reading, ReadOptions
@@ -24,8 +23,9 @@ from .readers.frame import frame_table
 from .rules import load_mandate_file
 from .validate import Table, build_table
 
-if TYPE_CHECKING:  # amend's code (and its YAML writer) is imported by amend alone
+if TYPE_CHECKING:  # amend's and rules diff's code is imported by those commands alone
     from .amendment import AmendResult
+    from .mandatediff import MandateDiff
 
 #: called with a stage's description and the number of rows read so far
 Progress: TypeAlias = Callable[[str, int], None]

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Any
+from typing import Any, overload
 
 from .dates import (  # noqa: F401  (dates live in scope_gap.dates; re-exported as vocabulary)
     DATE_FORMS,
@@ -186,6 +187,39 @@ class RawTable:
     header_guessed: bool = False
     #: the `--columns FILE.yaml` it is read with (a vocabulary.ColumnMap), if any
     column_map: Any = None
+    #: the data rows as columns, one sequence of cell texts per header cell, every row as
+    #: wide as the header: what a reader that parses columns gives (readers/csv_plain.py);
+    #: `cells` is then a view of them, row by row
+    columns: list[Any] | None = None
+
+    def __post_init__(self) -> None:
+        if self.columns is not None and not self.cells:
+            self.cells = RowsOfColumns(self.columns)  # type: ignore[assignment]
+
+
+class RowsOfColumns(Sequence[list[str]]):
+    """Row i of columns, as a list of its cells, on demand (RawTable.cells of a table read
+    as columns)."""
+
+    def __init__(self, columns: list[Any]) -> None:
+        self._columns = columns
+        self._length = len(columns[0]) if columns else 0
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> list[str]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[list[str]]: ...
+
+    def __getitem__(self, index: int | slice) -> list[str] | list[list[str]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._length))]
+        if not -self._length <= index < self._length:
+            raise IndexError(index)
+        return [str(column[index]) for column in self._columns]
 
 
 def column_letter(index: int) -> str:

@@ -57,6 +57,15 @@ def test_reference_script_writes_the_rows(incidents: Path, tmp_path: Path) -> No
     assert len(rows) == 500 and {"id", "status", "date"} <= set(rows[0])
 
 
+def test_reference_script_writes_the_rows_to_excel(incidents: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reference.xlsx"
+    subprocess.run(
+        [sys.executable, str(BENCH / "reference.py"), str(incidents), str(out)], check=True
+    )
+    frame = pd.read_excel(out, dtype=str, keep_default_na=False, engine="openpyxl")
+    assert len(frame) == 500 and list(frame.columns[:2]) == ["id", "status"]
+
+
 TRICKY = [
     'quote " and "," inside',
     "back\\slash\\",
@@ -140,7 +149,7 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
             str(BENCH / "run.py"),
             "--sizes",
             "300",
-            "--report-size",
+            "--xlsx-sizes",
             "200",
             "--engine-rows",
             "100",
@@ -155,7 +164,19 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
         capture_output=True,
     )
     text = out.read_text(encoding="utf-8")
-    assert "| 300 |" in text and "bare openpyxl" in text and "--help" in text
+    # a row per target, each with its reference and its verdict
+    for target in (
+        "1. `analyze -f json`, 300 incidents",
+        "2. whole `analyze -f xlsx`, 200 incidents",
+        "2. xlsx rendering alone, 200 incidents",
+        "3. classification with explanations vs rule-engine, 300 incidents",
+        "4. peak memory of `-f json`, 300 incidents",
+        "4. peak memory with every format",
+        "5. bundled `analyze`",
+        "5. `scope-gap --help`",
+    ):
+        row = next(line for line in text.splitlines() if line.startswith(f"| {target}"))
+        assert row.count(" | ") == 7 and ("met" in row or "missed" in row), row
 
 
 json_text = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=6)

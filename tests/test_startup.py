@@ -14,8 +14,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 #: imported only by the commands that need them: free-form dates, fuzzy header matching,
-#: the local page's server
-OPTIONAL = ("dateparser", "rapidfuzz", "starlette", "uvicorn", "multipart")
+#: the local page's server, PyYAML for `--columns` files
+OPTIONAL = ("dateparser", "rapidfuzz", "starlette", "uvicorn", "multipart", "yaml")
 #: not needed to print help
 HEAVY = ("pandas", "openpyxl", "jinja2", "ruamel", "numpy", "lxml")
 
@@ -114,3 +114,26 @@ def test_compiled_templates_are_cached_and_give_the_same_page(tmp_path: Path) ->
     unwritable = tmp_path / "file"
     unwritable.write_text("not a folder", encoding="utf-8")
     assert render_page({**env, "XDG_CACHE_HOME": str(unwritable)}) == first
+
+
+def test_a_columns_file_does_import_pyyaml(tmp_path: Path) -> None:
+    # and the check above can fail for PyYAML too: `--columns FILE.yaml` is read with it
+    source = tmp_path / "incidents.csv"
+    source.write_text(
+        "ref,title,date,level,event_type\nX-1,a title,2019-10-21,federal,general_election\n",
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "columns.yaml"
+    mapping.write_text("columns:\n  ref: id\n", encoding="utf-8")
+    modules = loaded(
+        "analyze",
+        str(source),
+        "--columns",
+        str(mapping),
+        "-o",
+        str(tmp_path / "out"),
+        "-f",
+        "json",
+        cwd=tmp_path,
+    )
+    assert "yaml" in modules

@@ -10,18 +10,34 @@ from ..errors import BadTableError, Location, did_you_mean
 from ..files import display_path, read_limited
 from ..i18n import N_, _
 from .base import ENV, Limits, RawTable, ReadOptions, limits_from_env
-from .columnmap import load_column_map
 from .csv import read_csv
-from .json import read_json, read_jsonl
-from .xlsx import read_xlsx
+
+
+def _xlsx(data: bytes, path: str, opts: ReadOptions, limits: Limits) -> RawTable:
+    from .xlsx import read_xlsx  # its sheet scanner is imported only for a workbook
+
+    return read_xlsx(data, path, opts.sheet, limits, opts)
+
+
+def _json(data: bytes, path: str, opts: ReadOptions, limits: Limits) -> RawTable:
+    from .json import read_json
+
+    return read_json(data, path, limits, opts)
+
+
+def _jsonl(data: bytes, path: str, opts: ReadOptions, limits: Limits) -> RawTable:
+    from .json import read_jsonl
+
+    return read_jsonl(data, path, limits, opts)
+
 
 #: file extension -> reader(data, path, options, limits)
 READERS: dict[str, Callable[[bytes, str, ReadOptions, Limits], RawTable]] = {
     ".csv": lambda data, path, opts, limits: read_csv(data, path, opts.encoding, limits, opts),
     ".tsv": lambda data, path, opts, limits: read_csv(data, path, opts.encoding, limits, opts),
-    ".xlsx": lambda data, path, opts, limits: read_xlsx(data, path, opts.sheet, limits, opts),
-    ".json": lambda data, path, opts, limits: read_json(data, path, limits, opts),
-    ".jsonl": lambda data, path, opts, limits: read_jsonl(data, path, limits, opts),
+    ".xlsx": _xlsx,
+    ".json": _json,
+    ".jsonl": _jsonl,
 }
 
 #: formats we refuse by name, with what to do instead
@@ -100,6 +116,5 @@ __all__ = [
     "ReadOptions",
     "Upload",
     "limits_from_env",
-    "load_column_map",
     "read_table",
 ]

@@ -28,6 +28,10 @@ class Reading(TypedDict, total=False):
     columns: str | os.PathLike[str] | ColumnMap | None
 
 
+#: the delimiters a CSV file's header line is sniffed for
+DELIMITERS = (",", ";", "\t")
+
+
 @dataclass(frozen=True)
 class ReadOptions:
     """How to read the input tables, as the reader options of every command give it.

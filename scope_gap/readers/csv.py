@@ -11,6 +11,7 @@ from typing import NoReturn
 from ..errors import BadTableError, Location, decode_reason
 from ..i18n import _, format_number
 from .base import (
+    DELIMITERS,
     ENV,
     HEADER_SEARCH_ROWS,
     Limits,
@@ -21,8 +22,7 @@ from .base import (
     sha256_of,
     split_at_header,
 )
-
-DELIMITERS = (",", ";", "\t")
+from .csv_plain import read_plain_csv
 
 
 def decode(data: bytes, path: str, encoding: str | None) -> tuple[str, list[str]]:
@@ -118,7 +118,27 @@ def read_csv(
     limits: Limits | None = None,
     options: ReadOptions | None = None,
 ) -> RawTable:
-    """A CSV file's header (found as SPEC 7 says) and data rows, numbered by record."""
+    """A CSV file's header (found as SPEC 7 says) and data rows, numbered by record: read
+    as columns by pandas' C parser when the file is in section 1's plain form
+    (readers/csv_plain.py), else row by row (`read_csv_rows`); both read the same table."""
+    limits = limits or Limits()
+    options = options or ReadOptions(encoding=encoding)
+    if encoding is None or encoding == options.encoding:
+        table = read_plain_csv(data, path, limits, options)
+        if table is not None:
+            return table
+    return read_csv_rows(data, path, encoding, limits, options)
+
+
+def read_csv_rows(
+    data: bytes,
+    path: str,
+    encoding: str | None = None,
+    limits: Limits | None = None,
+    options: ReadOptions | None = None,
+) -> RawTable:
+    """`read_csv` with Python's csv module, row by row: any CSV file, any encoding, the header
+    anywhere among the first rows, and each problem named by row and line."""
     limits = limits or Limits()
     options = options or ReadOptions(encoding=encoding)
     encoding = encoding or options.encoding
