@@ -82,7 +82,7 @@ class Table:
         A column the table lacks reads as blank on every row."""
         if key not in self._codes:
             if key in self.frame:
-                codes, uniques = pd.factorize(self.frame[key].astype(str), sort=False)
+                codes, uniques = pd.factorize(column_texts(self.frame[key]), sort=False)
                 self._codes[key] = (codes, [str(u) for u in uniques])
             else:
                 self._codes[key] = (np.zeros(len(self), dtype=np.intp), [""])
@@ -375,9 +375,17 @@ def build_table(raw_tables: list[RawTable], day_order: DayOrder = None) -> Table
             text = messages if isinstance(messages, str) else messages[i]
             errors.setdefault(i, []).append((column, text))
 
-    ids = data["id"].astype(str).str.strip()
+    stripped = [text.strip() for text in column_texts(data["id"])]
+    ids = pd.Series(stripped, index=data.index, dtype=object)
     # ids compared as people read them: NFC, invisible (format) characters set aside
-    same_ids = ids.map(comparable_id) if n else ids
+    if "".join(stripped).isascii():  # comparable_id leaves ASCII as it is
+        same_ids = ids
+    else:
+        same_ids = pd.Series(
+            [t if t.isascii() else comparable_id(t) for t in stripped],
+            index=data.index,
+            dtype=object,
+        )
     flag((same_ids == "").to_numpy(), "id", _("is blank"))
 
     column_map = next((t.column_map for t in raw_tables if t.column_map is not None), None)
@@ -399,13 +407,13 @@ def build_table(raw_tables: list[RawTable], day_order: DayOrder = None) -> Table
         mapping = column_map.values.get(column) if column_map else None
         if not mapping or column in ENUMS or column == "date":
             continue
-        codes, uniques = pd.factorize(data[column].astype(str), sort=False)
+        codes, uniques = pd.factorize(column_texts(data[column]), sort=False)
         texts = uniques.tolist()
         replaced = [mapping.get(fold(t), t) if t.strip() else t for t in texts]
         remember(column, codes, texts, {t for t, r in zip(texts, replaced, strict=True) if r != t})
         data[column] = np.array(replaced, dtype=object)[codes] if n else data[column]
 
-    date_codes, date_uniques = pd.factorize(data["date"].astype(str), sort=False)
+    date_codes, date_uniques = pd.factorize(column_texts(data["date"]), sort=False)
     date_texts = date_uniques.tolist()
     date_map = column_map.values.get("date", {}) if column_map else {}
     starts = np.full(len(date_texts), MISSING_DAY, dtype=np.int64)
@@ -447,7 +455,7 @@ def build_table(raw_tables: list[RawTable], day_order: DayOrder = None) -> Table
     for column in ENUMS:
         if column not in ordered:
             continue
-        codes, uniques = pd.factorize(data[column].astype(str), sort=False)
+        codes, uniques = pd.factorize(column_texts(data[column]), sort=False)
         texts = uniques.tolist()
         canonical, problems_here, other = _enum_lookup(column, texts, column_map)
         if problems_here:
@@ -574,6 +582,16 @@ def _other_form_warning(counts: dict[str, int]) -> list[str]:
             what="; ".join(parts)
         )
     ]
+
+
+def column_texts(values: pd.Series) -> Any:
+    """A column's cells as text: its own object array when every cell is a str already (as
+    the readers give them; no copy), else each cell converted with astype(str)."""
+    if values.dtype == object:
+        array = values.to_numpy()
+        if pd.api.types.infer_dtype(array, skipna=False) == "string":
+            return array
+    return values.astype(str)
 
 
 def comparable_id(text: str) -> str:

@@ -18,7 +18,7 @@ from scope_gap.errors import ScopeGapError
 from scope_gap.readers import read_table
 from scope_gap.readers.base import Limits, ReadOptions, limits_from_env
 from scope_gap.readers.csv import read_csv, read_csv_rows
-from scope_gap.readers.csv_plain import quotes_are_plain, read_plain_csv
+from scope_gap.readers.csv_plain import quoted_cells, read_plain_csv
 from scope_gap.validate import Table, build_table
 
 from .data.messy.make import CORPUS as MESSY
@@ -154,6 +154,8 @@ def test_the_benchmark_file_is_read_as_columns(tmp_path):
         pytest.param(HEADER.encode() + "A1,Fédéral,2019,fédéral,\n".encode(), id="utf8"),
         pytest.param(b"Identifiant,Titre,Date de l'incident,Palier\nQ1,t,2019,\n", id="french"),
         pytest.param(HEADER.encode() + b"A1,t\n", id="short-row"),
+        pytest.param(HEADER.encode() + b'A1,t,2019,,""', id="quoted-at-the-end"),
+        pytest.param(HEADER.encode() + b'A1,"a ""word""",2019,,\n', id="doubled-quotes"),
         pytest.param(HEADER.encode() + b"A1,t,galactic,2019,\n", id="invalid-values"),
     ],
 )
@@ -273,5 +275,5 @@ def test_any_file_gives_the_same_table_either_way(data, limits):
 
 @given(st.text(alphabet='ab,"\n\r', max_size=30))
 def test_plain_quotes_are_ones_the_csv_module_accepts(text):
-    if quotes_are_plain(text.encode(), 0, ord(",")):
+    if quoted_cells(text.encode(), 0, ord(",")) is not None:
         list(csv.reader(io.StringIO(text, newline=""), strict=True))  # raises if not

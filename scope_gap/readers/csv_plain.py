@@ -33,7 +33,7 @@ def read_plain_csv(data: bytes, path: str, limits: Limits, options: ReadOptions)
         return None
     start = len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0
     delimiter = plain_delimiter(data, start, limits)
-    if delimiter is None:
+    if delimiter is None or not _first_line_may_be_header(data, start, delimiter, options):
         return None
     frame = _parse(data, delimiter)
     if frame is None:
@@ -42,11 +42,7 @@ def read_plain_csv(data: bytes, path: str, limits: Limits, options: ReadOptions)
     columns = [frame[i].to_numpy(dtype=object) for i in range(width)]
     del frame
     header = [str(c) for c in (column[0] for column in columns)]
-    if (
-        width > limits.columns
-        or names_columns(header, options.columns) < HEADER_MIN_COLUMNS
-        or _cells_too_long(data, columns, limits)
-    ):
+    if width > limits.columns or names_columns(header, options.columns) < HEADER_MIN_COLUMNS:
         return None
     columns = [column[1:] for column in columns]  # the header is record 1
     keep = ~_blank_rows(columns)
@@ -75,12 +71,11 @@ def read_plain_csv(data: bytes, path: str, limits: Limits, options: ReadOptions)
 def plain_delimiter(data: bytes, start: int, limits: Limits) -> bytes | None:
     """The file's delimiter (as `sniff_delimiter` finds it) when its bytes are plain for the
     C parser, else None: UTF-8 or ASCII as far as can be told without decoding (no UTF-16 BOM,
-    no NUL, no second BOM), no line longer than the cell limit, and every quote where CSV
-    puts one (`quotes_are_plain`)."""
-    body = data[start : start + 3]
+    no NUL, no second BOM), no line longer than the cell limit, every quote where CSV puts
+    one and no quoted cell longer than the cell limit (`quoted_cells`): then no cell is."""
     if (
         len(data) <= start
-        or body == UTF8_BOM
+        or data[start : start + len(UTF8_BOM)] == UTF8_BOM
         or data.startswith((b"\xff\xfe", b"\xfe\xff"))
         or b"\x00" in data
         or not _lines_within(data, limits.cell_chars)
@@ -91,7 +86,8 @@ def plain_delimiter(data: bytes, start: int, limits: Limits) -> bytes | None:
     counts = {d: data.count(d.encode(), start, first) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])
     delimiter = (best if counts[best] > counts[","] else ",").encode()
-    if not quotes_are_plain(data, start, delimiter[0]):
+    longest = quoted_cells(data, start, delimiter[0])
+    if longest is None or longest > limits.cell_chars:
         return None
     return delimiter
 
@@ -107,9 +103,10 @@ def _lines_within(data: bytes, longest: int) -> bool:
     return True
 
 
-def quotes_are_plain(data: bytes, start: int, delimiter: int) -> bool:
-    """Whether every `"` opens a quoted cell at the start of a cell, closes it before a
-    delimiter, a line end or the end of the file, or is one of a doubled pair inside it.
+def quoted_cells(data: bytes, start: int, delimiter: int) -> int | None:
+    """The bytes of the longest quoted cell (0 when there is none), or None unless every
+    `"` opens a quoted cell at the start of a cell, closes it before a delimiter, a line end
+    or the end of the file, or is one of a doubled pair inside it.
 
     Then Python's `csv` module (strict) and pandas' C parser read the same cells: they
     differ only on a quote elsewhere (text after a closing quote, which the row reader
@@ -117,7 +114,7 @@ def quotes_are_plain(data: bytes, start: int, delimiter: int) -> bool:
     file's start, the quotes open and close in turn; a doubled quote closes and opens at
     once, so the rule holds for it too."""
     if data.find(b'"', start) < 0:
-        return True
+        return 0
     array = np.frombuffer(data, dtype=np.uint8)
     parts = [
         np.flatnonzero(array[pos : pos + QUOTE_WINDOW] == QUOTE) + pos
@@ -125,18 +122,43 @@ def quotes_are_plain(data: bytes, start: int, delimiter: int) -> bool:
     ]
     quotes = np.concatenate(parts)
     if len(quotes) % 2:
-        return False  # one is left open
+        return None  # one is left open
     size = len(array)
     opens, closes = quotes[0::2], quotes[1::2]
     before = array[np.maximum(opens - 1, 0)]
     fine = (opens == start) | (before == delimiter) | (before == LF) | (before == CR)
     fine |= before == QUOTE
     if not fine.all():
-        return False
+        return None
+    last = closes == size - 1
     after = array[np.minimum(closes + 1, size - 1)]
-    fine = (closes == size - 1) | (after == delimiter) | (after == LF) | (after == CR)
-    fine |= after == QUOTE
-    return bool(fine.all())
+    doubled = (after == QUOTE) & ~last
+    fine = last | (after == delimiter) | (after == LF) | (after == CR) | doubled
+    if not fine.all():
+        return None
+    # a cell runs from an opening quote to the closing one not followed by another quote
+    ends = np.flatnonzero(~doubled)
+    firsts = np.concatenate(([0], ends[:-1] + 1))
+    return int((closes[ends] - opens[firsts] - 1).max())
+
+
+def _first_line_may_be_header(
+    data: bytes, start: int, delimiter: bytes, options: ReadOptions
+) -> bool:
+    """False when the first line, read as the csv module would, names fewer than three
+    columns: the header is further down (SPEC 7), so the file is not parsed twice. A first
+    line with a quote or a CR in it is left to the check of the parsed header."""
+    end = data.find(b"\n", start)
+    line = data[start : len(data) if end < 0 else end]
+    if line.endswith(b"\r"):
+        line = line[:-1]
+    if b'"' in line or b"\r" in line:
+        return True
+    try:
+        cells = line.decode("utf-8").split(delimiter.decode())
+    except UnicodeDecodeError:
+        return False
+    return names_columns(cells, options.columns) >= HEADER_MIN_COLUMNS
 
 
 def _parse(data: bytes, delimiter: bytes) -> Any:
@@ -168,33 +190,23 @@ def _parse(data: bytes, delimiter: bytes) -> Any:
         return None
 
 
-def _cells_too_long(data: bytes, columns: list[np.ndarray], limits: Limits) -> bool:
-    """Whether a cell holds more characters than the limit. Every line is within it in
-    bytes, so only a cell spanning lines can be over: when there may be one (fewer records
-    than lines), the cells are measured."""
-    if len(data) <= limits.cell_chars:
-        return False
-    lines = data.count(b"\n") + (not data.endswith(b"\n"))
-    if len(columns[0]) == lines and data.count(b"\r") == data.count(b"\r\n"):
-        return False
-    longest = limits.cell_chars
-    return any(max(map(len, column), default=0) > longest for column in columns)
-
-
 def _blank_rows(columns: list[np.ndarray]) -> np.ndarray:
     """Which rows have only blank cells (spaces count as blank, as for the row reader)."""
     first = columns[0]
-    blank = np.fromiter((not c or c.isspace() for c in first), dtype=bool, count=len(first))
+    blank = _blank(first)
     if blank.any():
         where = np.flatnonzero(blank)
         for column in columns[1:]:
-            texts = column[where]
-            keep = np.fromiter((not c or c.isspace() for c in texts), dtype=bool, count=len(texts))
-            where = where[keep]
+            where = where[_blank(column[where])]
         blank[:] = False
         blank[where] = True
     return blank
 
 
+def _blank(texts: np.ndarray) -> np.ndarray:
+    """Which texts are empty or only spaces."""
+    return (texts == "") | np.fromiter(map(str.isspace, texts), dtype=bool, count=len(texts))
+
+
 def _any_text(column: np.ndarray) -> bool:
-    return any(c and not c.isspace() for c in column)
+    return not _blank(column).all()
