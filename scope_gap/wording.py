@@ -109,8 +109,15 @@ def _fact_line(fact: _Fact) -> list[str]:
     return lines
 
 
-def _row_reasons(analysis: Any, row: int) -> list[str]:
-    """The plain-word reasons of one incident that is not in scope."""
+def _row_reasons(
+    analysis: Any, row: int, needs: dict[tuple[int, bool], tuple[Leaf, str]] | None = None
+) -> list[str]:
+    """The plain-word reasons of one incident that is not in scope.
+
+    `needs` keeps each leaf's requirement in words across the rows of one call of `reasons`
+    (a leaf's wording is the same on every row, and wording it is most of the cost)."""
+    if needs is None:
+        needs = {}
     evaluation, table, mandate = analysis.evaluation, analysis.table, analysis.mandate
     facts: dict[tuple[str, str, str], _Fact] = {}
     undecided: list[str] = []
@@ -135,7 +142,13 @@ def _row_reasons(analysis: Any, row: int) -> list[str]:
             fact = facts.setdefault(
                 (leaf.field, value, kind), _Fact(leaf.field, value, kind, {}, {})
             )
-            need = requirement(display_leaf(leaf, mandate), entry.negated)
+            key = (id(leaf), entry.negated)
+            known = needs.get(key)
+            if known is not None and known[0] is leaf:
+                need = known[1]
+            else:
+                need = requirement(display_leaf(leaf, mandate), entry.negated)
+                needs[key] = (leaf, need)  # the leaf held, so that its id stays its own
             ids = fact.needs.setdefault(need, [])
             if clause.id not in ids:
                 ids.append(clause.id)
@@ -168,9 +181,10 @@ def reasons(analysis: Any) -> list[list[str]]:
     evaluation = analysis.evaluation
     n = len(analysis.table)
     in_scope = evaluation.status == Status.IN_SCOPE.value
+    needs: dict[tuple[int, bool], tuple[Leaf, str]] = {}
     if len(evaluation.groups) != n:  # no groups: word row by row
-        return [[] if in_scope[i] else _row_reasons(analysis, i) for i in range(n)]
+        return [[] if in_scope[i] else _row_reasons(analysis, i, needs) for i in range(n)]
     worded = np.empty(len(evaluation.group_rows), dtype=object)
     for group, row in enumerate(evaluation.group_rows.tolist()):
-        worded[group] = [] if in_scope[row] else _row_reasons(analysis, int(row))
+        worded[group] = [] if in_scope[row] else _row_reasons(analysis, int(row), needs)
     return worded[evaluation.groups].tolist() if n else []
