@@ -508,8 +508,8 @@ def build_table(raw_tables: list[RawTable], day_order: DayOrder = None) -> Table
     bad_rows = np.flatnonzero(invalid_mask)
     # the invalid rows' cells taken column by column (a row at a time is ~30 µs each)
     bad_cells = {c: data[c].to_numpy(dtype=object)[bad_rows].tolist() for c in ordered}
-    for k, i in enumerate(map(int, bad_rows)):
-        fields = {c: _text(bad_cells[c][k]) for c in ordered}
+    for n_bad, i in enumerate(map(int, bad_rows)):
+        fields = {c: _text(bad_cells[c][n_bad]) for c in ordered}
         for j, c in beyond_all.get(i, []):
             fields[f"(column {column_letter(j)})"] = c
         invalid.append(
