@@ -193,14 +193,21 @@ class Lists:
     def __init__(self, slots: list[Slot], n: int) -> None:
         self.slots = slots
         self.n = n
+        #: a slice's lists are rows `start` on of `whole` (itself, for the whole table's)
+        self.whole = self
+        self.start = 0
 
     def __len__(self) -> int:
         return self.n
 
     def __getitem__(self, rows: slice) -> Lists:
         start, stop, step = rows.indices(self.n)
-        slots = [Slot(s.codes[start:stop:step], s.texts) for s in self.slots]
-        return Lists(slots, len(range(start, stop, step)))
+        if step != 1:
+            raise ValueError("lists are sliced in row order, without a step")
+        stop = max(start, stop)
+        part = Lists([Slot(s.codes[start:stop], s.texts) for s in self.slots], stop - start)
+        part.whole, part.start = self.whole, self.start + start
+        return part
 
     @cached_property
     def groups(self) -> tuple[np.ndarray, np.ndarray]:
