@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -456,7 +457,9 @@ def _reason_slot(
     failed = outcome.failed[entry.leaf_index] & not_in_scope
     unknown = outcome.unknown[entry.leaf_index] & not_in_scope
     values, uniques = table.text_codes(leaf.field)
-    codes = values.astype(np.int32 if len(uniques) < 2**30 else np.int64)
+    codes: np.ndarray[Any, np.dtype[np.signedinteger[Any]]] = values.astype(
+        np.int32 if len(uniques) < 2**30 else np.int64
+    )
     codes *= 2
     codes += 1
     codes += unknown
