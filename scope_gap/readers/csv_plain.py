@@ -4,7 +4,8 @@
 finds the header anywhere among the first rows, detects encodings and names the row and line
 of each problem. Most files need none of it: UTF-8, the header on the first row, quotes
 where CSV puts them. For those, this module reads the same table, cell for cell and with the
-same row numbers, some five times faster, as columns (`RawTable.columns`). Whether a file
+same row numbers, as columns (`RawTable.columns`): at 200,000 rows, reading and
+validating take 0.45 s of CPU instead of 0.95 s. Whether a file
 qualifies is decided on its bytes before parsing (`plain_delimiter`) and on the parsed header
 after it; anything else, or any doubt, returns None and the row reader reads the file, so
 that every message, warning and row number stays the row reader's own.
@@ -33,7 +34,7 @@ def read_plain_csv(data: bytes, path: str, limits: Limits, options: ReadOptions)
         return None
     start = len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0
     delimiter = plain_delimiter(data, start, limits)
-    if delimiter is None or not _first_line_may_be_header(data, start, delimiter, options):
+    if delimiter is None or not _first_line_may_be_header(data, start, delimiter, limits, options):
         return None
     frame = _parse(data, delimiter)
     if frame is None:
@@ -143,13 +144,16 @@ def quoted_cells(data: bytes, start: int, delimiter: int) -> int | None:
 
 
 def _first_line_may_be_header(
-    data: bytes, start: int, delimiter: bytes, options: ReadOptions
+    data: bytes, start: int, delimiter: bytes, limits: Limits, options: ReadOptions
 ) -> bool:
     """False when the first line, read as the csv module would, names fewer than three
-    columns: the header is further down (SPEC 7), so the file is not parsed twice. A first
-    line with a quote or a CR in it is left to the check of the parsed header."""
+    columns (the header is further down, SPEC 7) or may hold more cells than the limit: the
+    row reader is then left to read it, and the file is not parsed twice. A first line with
+    a quote or a CR in it is left to the check of the parsed header."""
     end = data.find(b"\n", start)
     line = data[start : len(data) if end < 0 else end]
+    if line.count(delimiter) >= limits.columns:
+        return False
     if line.endswith(b"\r"):
         line = line[:-1]
     if b'"' in line or b"\r" in line:
