@@ -27,9 +27,24 @@ QUOTE_WINDOW = 1 << 24
 QUOTE, CR, LF = ord('"'), ord("\r"), ord("\n")
 
 
-def read_plain_csv(data: bytes, path: str, limits: Limits, options: ReadOptions) -> RawTable | None:
+class NotUTF8(Exception):
+    """The file is not UTF-8: `read_csv` decodes it as the row reader would (Windows-1252,
+    with its warning) and gives the plain reader its text in UTF-8."""
+
+
+def read_plain_csv(
+    data: bytes,
+    path: str,
+    limits: Limits,
+    options: ReadOptions,
+    *,
+    stored: bytes | None = None,
+    warnings: list[str] | None = None,
+) -> RawTable | None:
     """The table the row reader would read from `data`, or None when the file is not plain
-    (then the row reader must read it)."""
+    (then the row reader must read it); NotUTF8 when `data` is not UTF-8. `stored`: the
+    file's own bytes when `data` is its text re-encoded (the table's sha256 is theirs), with
+    the `warnings` its decoding gave."""
     if options.encoding is not None or options.header_row not in (None, 1):
         return None
     start = len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0
@@ -59,10 +74,11 @@ def read_plain_csv(data: bytes, path: str, limits: Limits, options: ReadOptions)
         columns = [column[keep] for column in columns[: len(headers)]]
     return RawTable(
         path,
-        sha256_of(data),
+        sha256_of(data if stored is None else stored),
         headers,
         [],
         rows.tolist(),
+        warnings=list(warnings or []),
         header_row=1,
         column_map=options.columns,
         columns=columns[: len(headers)],
@@ -161,14 +177,14 @@ def _first_line_may_be_header(
     try:
         cells = line.decode("utf-8").split(delimiter.decode())
     except UnicodeDecodeError:
-        return False
+        raise NotUTF8() from None
     return names_columns(cells, options.columns) >= HEADER_MIN_COLUMNS
 
 
 def _parse(data: bytes, delimiter: bytes) -> Any:
     """Every record of the file as a frame of text, blank records kept (so that a record's
-    position is its number); None when the C parser refuses it (a row wider than the first,
-    text that is not UTF-8)."""
+    position is its number); None when the C parser refuses it (a row wider than the first),
+    NotUTF8 when the text is not UTF-8."""
     import pandas as pd
 
     try:
@@ -190,7 +206,9 @@ def _parse(data: bytes, delimiter: bytes) -> Any:
             encoding_errors="strict",
             engine="c",
         )
-    except ValueError:  # pandas' ParserError, EmptyDataError and UnicodeDecodeError are
+    except UnicodeDecodeError:
+        raise NotUTF8() from None
+    except ValueError:  # pandas' ParserError and EmptyDataError are ValueErrors
         return None
 
 
