@@ -10,8 +10,9 @@ from typing import Any, ClassVar, TypeAlias
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
-from .engine import Evaluation, explanation_frame
+from .engine import STATUS_CODES, Evaluation, Lists, explanation_frame
 from .i18n import _, format_count, ngettext
 from .model import ENUMS, UNKNOWN, Mandate, Status
 from .validate import InvalidRow, Table
@@ -100,14 +101,36 @@ def finding(summary: dict[str, Any]) -> str:
 
 
 #: records as columns: each key with its values row by row, or a nested object's columns
-Columns: TypeAlias = "dict[str, list[Any] | Columns]"
+Columns: TypeAlias = "dict[str, list[Any] | Lists | Columns]"
 
 
 def _records(columns: Columns) -> list[dict[str, Any]]:
     """Columns back into one dict per row (nested objects too)."""
     keys = list(columns)
-    values = [_records(c) if isinstance(c, dict) else c for c in columns.values()]
+    values = [
+        _records(c) if isinstance(c, dict) else c.tolist() if isinstance(c, Lists) else c
+        for c in columns.values()
+    ]
     return [dict(zip(keys, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+class Texts(list):  # type: ignore[type-arg]
+    """A column's values that are all `str` (the JSON report need not check them one by one)."""
+
+
+def _all_text(column: pd.Series) -> bool:
+    """Whether every cell of a column is a `str` (no None, no NaN, no number)."""
+    if isinstance(column.dtype, pd.StringDtype):
+        return not column.isna().any()
+    return infer_dtype(column.to_numpy(dtype=object), skipna=False) in ("string", "empty")
+
+
+def _texts(column: pd.Series, plain: bool | None = None) -> Texts:
+    """A column's cells as text (None as ""), row by row; `plain`: known to be all text."""
+    values = column.tolist()
+    if plain or (plain is None and _all_text(column)):
+        return Texts(values)
+    return Texts(["" if v is None else str(v) for v in values])
 
 
 @dataclass
@@ -121,6 +144,8 @@ class Analysis:
     command: str | None = None  # the command line that produced it, when run from the CLI
     #: the files read to make it, by (device, inode): no report is written over them
     read: frozenset[tuple[int, int]] = frozenset()
+    #: the JSON report indented throughout (`--indent`), not one incident per line
+    json_indent: bool = False
 
     kind: ClassVar[str] = "analysis"  # its renderers' key in reports.RENDERERS
 
@@ -147,36 +172,48 @@ class Analysis:
 
     def incident_columns(self, start: int = 0, stop: int | None = None) -> Columns:
         """The incident records of rows `start` to `stop` as columns: each key of a record,
-        in order, with the list of its values row by row, or (for a nested object) the
-        columns of that object. The JSON report encodes them column by column."""
+        in order, with its values row by row (a list, or for covered_by, gaps, unknown and
+        reasons the engine's `Lists`, kept as codes until `tolist()`), or (for a nested
+        object) the columns of that object. The JSON report encodes them column by column."""
         table, ev = self.table, self.evaluation
         stop = len(table) if stop is None else min(stop, len(table))
         frame = table.frame.iloc[start:stop]
         origins = table.origins.iloc[start:stop]
-        fields: Columns = {}
-        for key in frame.columns:
-            values = frame[key].tolist()
-            if set(map(type, values)) != {str}:
-                values = ["" if v is None else str(v) for v in values]
-            fields[key] = values
+        plain = self._plain_columns
+        fields: Columns = {key: _texts(frame[key], plain[key]) for key in frame.columns}
         as_given = table.as_given
-        none_given: dict[str, str] = {}
+        given: list[dict[str, str]] = [{}] * (stop - start)  # one shared empty object for
+        for row, cells in as_given.items():  # rows read as typed (records are never mutated)
+            if start <= row < stop:
+                given[row - start] = cells
+        sheets = origins["sheet"].to_numpy(dtype=object).copy()
+        sheets[origins["sheet"].isna().to_numpy()] = None
         return {
             "id": fields["id"],
-            "status": [str(s) for s in ev.status[start:stop]],
-            "covered_by": ev.covered_by[start:stop],
-            "gaps": ev.gaps[start:stop],
-            "unknown": ev.unknown[start:stop],
-            "reasons": ev.reasons[start:stop],
-            # one shared empty object for rows read as typed (records are never mutated)
-            "as_given": [as_given.get(i, none_given) for i in range(start, stop)],
+            "status": Texts(ev.status[start:stop].tolist()),
+            "covered_by": ev.lists["covered_by"][start:stop],
+            "gaps": ev.lists["gaps"][start:stop],
+            "unknown": ev.lists["unknown"][start:stop],
+            "reasons": ev.lists["reasons"][start:stop],
+            "as_given": given,
             "origin": {
-                "path": origins["path"].tolist(),
-                "sheet": [None if pd.isna(s) else s for s in origins["sheet"].tolist()],
-                "row": [int(r) for r in origins["row"].tolist()],
+                "path": _texts(origins["path"], self._plain_paths),
+                "sheet": sheets.tolist(),
+                "row": origins["row"].to_numpy(dtype=np.int64).tolist(),
             },
             "fields": fields,
         }
+
+    @cached_property
+    def _plain_columns(self) -> dict[str, bool]:
+        """Per field, whether every cell is text: checked once on the whole table, not once
+        per slice of records."""
+        frame = self.table.frame
+        return {key: _all_text(frame[key]) for key in frame.columns}
+
+    @cached_property
+    def _plain_paths(self) -> bool:
+        return _all_text(self.table.origins["path"])
 
     def flatten(self) -> list[tuple[str, str, tuple[str, ...]]]:
         """(id, status, gaps) per incident: the shape tests assert on."""
@@ -206,43 +243,41 @@ class Analysis:
     @cached_property
     def counts(self) -> dict[str, Any]:
         """Statuses, gaps, unknown fields and levels counted (the summary without its finding)."""
-        status = self.evaluation.status
-        counts = Counter(status.tolist())
+        ev = self.evaluation
+        per_status = np.bincount(ev.status_code, minlength=len(STATUS_CODES)).tolist()
+        counts = dict(zip(STATUS_CODES, per_status, strict=True))
         summary: dict[str, Any] = {"total": len(self.table) + len(self.invalid)}
         for name in STATUS_ORDER:
             summary[name] = int(counts.get(name, 0))
         summary["invalid"] = len(self.invalid)
-        gaps = self._count_lists(self.evaluation.gaps)
+        gaps = self._count_lists("gaps")
         summary["by_gap"] = dict(sorted(gaps.items(), key=lambda kv: (-kv[1], kv[0])))
-        unknown = self._count_lists(self.evaluation.unknown)
+        unknown = self._count_lists("unknown")
         order = {name: i for i, name in enumerate(self.table.columns)}
         summary["by_unknown"] = dict(
             sorted(unknown.items(), key=lambda kv: (-kv[1], order.get(kv[0], len(order))))
         )
-        levels = self.table.frame["level"].astype(str).str.strip().replace("", UNKNOWN)
+        # levels (blank as unknown) by status, counted per distinct level text
+        codes, uniques = self.table.text_codes("level")
+        width = len(STATUS_CODES)
+        per_pair = np.bincount(
+            codes.astype(np.int64) * width + ev.status_code, minlength=len(uniques) * width
+        ).tolist()
+        pairs: Counter[tuple[str, str]] = Counter()
+        for i, count in enumerate(per_pair):
+            if count:
+                pairs[(uniques[i // width].strip() or UNKNOWN, STATUS_CODES[i % width])] += count
         by_level: dict[str, dict[str, int]] = {}
-        pairs = Counter(zip(levels.tolist(), status.tolist(), strict=True))
         for level in ENUMS["level"]:
             if any(lv == level for lv, _ in pairs):
                 by_level[level] = {s: int(pairs.get((level, s), 0)) for s in STATUS_ORDER}
         summary["by_level"] = by_level
         return summary
 
-    def _count_lists(self, lists: list[list[str]]) -> Counter[str]:
-        """How many incidents name each item of their list (gaps, unknown fields); only
-        incidents not in scope have any."""
-        counter: Counter[str] = Counter()
-        ev = self.evaluation
-        if len(ev.groups) == len(lists):  # count rows per explanation group, not row by row
-            per_group = np.bincount(ev.groups, minlength=len(ev.group_rows))
-            for group, count in enumerate(per_group.tolist()):
-                if count:
-                    for item in lists[int(ev.group_rows[group])]:
-                        counter[item] += count
-        else:
-            for items in lists:
-                counter.update(items)
-        return counter
+    def _count_lists(self, key: str) -> Counter[str]:
+        """How many incidents name each item of their list (gaps, unknown fields: an item at
+        most once per incident); only incidents not in scope have any."""
+        return self.evaluation.lists[key].counts()
 
     def with_warnings(self, more: list[str]) -> Analysis:
         """A copy whose warnings also hold `more` (what other reports had to cut or change),

@@ -353,6 +353,12 @@ def main() -> None:
 @OUTPUT
 @REPORT_FORMATS
 @click.option("--strict", is_flag=True, help="Fail (exit 1, no report) if any row is invalid.")
+@click.option(
+    "--indent",
+    is_flag=True,
+    help="Indent the whole JSON report, every value on its own line "
+    "(default: one incident per line).",
+)
 @READER_OPTIONS
 @QUIET
 @LANG
@@ -363,6 +369,7 @@ def analyze(
     output: str,
     formats: tuple[str, ...],
     strict: bool,
+    indent: bool,
     reading: Reading,
     quiet: bool,
     lang: str | None,
@@ -390,6 +397,7 @@ def analyze(
         **reading,
     )
     result.command = command_line()
+    result.json_indent = indent
     written = write_reports(
         result, output, formats or DEFAULT_FORMATS, protect=incidents, progress=progress.stage
     )

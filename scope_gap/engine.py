@@ -6,8 +6,10 @@ Truth values are int8 arrays with FALSE=0, UNKNOWN=1, TRUE=2, so that Kleene's
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -41,13 +43,12 @@ def column_of(field_name: str, table: Table) -> Column:
     if field_name == "date":
         start, end = table.date_start, table.date_end
         return Column(known=start != MISSING_DAY, start=start, end=end)
-    column = table.frame[field_name] if field_name in table.frame else pd.Series([""] * n)
-    codes, uniques = pd.factorize(column.astype(str), sort=False)
+    codes, uniques = table.text_codes(field_name)  # factorized once per table
     known_u = np.fromiter(
         (is_known(u, field_name) for u in uniques), dtype=bool, count=len(uniques)
     )
     known = known_u[codes] if n else np.zeros(0, dtype=bool)
-    return Column(known=known, codes=codes, uniques=list(uniques), known_u=known_u)
+    return Column(known=known, codes=codes, uniques=uniques, known_u=known_u)
 
 
 def evaluate_leaf(leaf: Leaf, table: Table) -> np.ndarray:
@@ -167,7 +168,80 @@ def _blame(outcome: ClauseOutcome, n: int) -> None:
     visit(outcome.values != TRUE)
 
 
-# --- the whole mandate ----------------------------------------------------------------------
+# --- explanations, kept as codes -------------------------------------------------------------
+# A row's explanation lists (covered_by, gaps, unknown, reasons) are each a sequence of
+# "slots" (one per clause for covered_by, per leaf for reasons and gaps), each holding a small
+# code per row: 0 for nothing, k > 0 for the k-th text of that slot. The texts are built once
+# per code that occurs, never once per row (200,000 rows have a few thousand); the lists of
+# texts row by row are made only when asked for, and the JSON report encodes each slot's texts
+# once and spreads them by code without making them.
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One place in a row's list: per row a code (0: nothing here), and the text of each code
+    that occurs (`texts[k]` for a code k > 0)."""
+
+    codes: np.ndarray
+    texts: list[str]
+
+
+class Lists:
+    """One list of texts per row, kept as slots (see above): rows with equal codes in every
+    slot have equal lists. Sliced with `lists[start:stop]`; `tolist()` makes the lists."""
+
+    def __init__(self, slots: list[Slot], n: int) -> None:
+        self.slots = slots
+        self.n = n
+        #: a slice's lists are rows `start` on of `whole` (itself, for the whole table's)
+        self.whole = self
+        self.start = 0
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, rows: slice) -> Lists:
+        start, stop, step = rows.indices(self.n)
+        if step != 1:
+            raise ValueError("lists are sliced in row order, without a step")
+        stop = max(start, stop)
+        part = Lists([Slot(s.codes[start:stop], s.texts) for s in self.slots], stop - start)
+        part.whole, part.start = self.whole, self.start + start
+        return part
+
+    @cached_property
+    def groups(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per row, the index of its distinct list; and each distinct list's first row."""
+        return _signature([(s.codes, len(s.texts)) for s in self.slots], self.n)
+
+    @cached_property
+    def distinct(self) -> list[list[str]]:
+        """Each distinct list of texts, in the order of `groups`."""
+        lists = []
+        first = self.groups[1]
+        columns = [(s.codes[first].tolist(), s.texts) for s in self.slots]
+        for i in range(len(first)):
+            lists.append([texts[codes[i]] for codes, texts in columns if codes[i]])
+        return lists
+
+    def tolist(self) -> list[list[str]]:
+        """One list per row (rows with equal lists share the very same list object)."""
+        return self._rows
+
+    @cached_property
+    def _rows(self) -> list[list[str]]:
+        return _spread(self.groups[0], self.distinct)
+
+    def counts(self) -> Counter[str]:
+        """How many times each text is named, over all rows."""
+        counter: Counter[str] = Counter()
+        for slot in self.slots:
+            for code, count in enumerate(
+                np.bincount(slot.codes, minlength=len(slot.texts)).tolist()
+            ):
+                if code and count:
+                    counter[slot.texts[code]] += count
+        return counter
 
 
 @dataclass
@@ -175,16 +249,57 @@ class Evaluation:
     mandate: Mandate
     clauses: list[ClauseOutcome]
     status: np.ndarray  # of Status values (str)
-    covered_by: list[list[str]]
-    gaps: list[list[str]]
-    reasons: list[list[str]]
     nearest: np.ndarray  # index into clauses of the nearest examined clause, -1 if none
-    # rows that share status, covered_by, gaps, unknown and reasons share a group (and the very same
-    # list objects): renderers may encode each group once instead of once per row
-    groups: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    group_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    # per row, the fields whose value not known left leaves of the nearest clause unknown
-    unknown: list[list[str]] = field(default_factory=list)
+    #: per row, the index of its status in STATUS_CODES
+    status_code: np.ndarray
+    #: covered_by, gaps, unknown (the fields whose value not known left leaves of the nearest
+    #: clause unknown) and reasons, per row, as codes
+    lists: dict[str, Lists]
+
+    @cached_property
+    def covered_by(self) -> list[list[str]]:
+        return self.lists["covered_by"].tolist()
+
+    @cached_property
+    def gaps(self) -> list[list[str]]:
+        return self.lists["gaps"].tolist()
+
+    @cached_property
+    def unknown(self) -> list[list[str]]:
+        return self.lists["unknown"].tolist()
+
+    @cached_property
+    def reasons(self) -> list[list[str]]:
+        return self.lists["reasons"].tolist()
+
+    @cached_property
+    def _grouping(self) -> tuple[np.ndarray, np.ndarray]:
+        n = len(self.status)
+        columns = [(self.status_code.astype(np.int64), len(STATUS_CODES))]
+        for key in ("covered_by", "reasons", "gaps", "unknown"):
+            groups, first = self.lists[key].groups
+            columns.append((groups, len(first)))
+        return _signature(columns, n)
+
+    @property
+    def groups(self) -> np.ndarray:
+        """Rows that share status, covered_by, gaps, unknown and reasons share a group (and
+        the very same list objects): renderers may word each group once, not once per row."""
+        return self._grouping[0]
+
+    @property
+    def group_rows(self) -> np.ndarray:
+        """Each group's first row."""
+        return self._grouping[1]
+
+
+#: the statuses in the order of Evaluation.status_code
+STATUS_CODES = (
+    Status.IN_SCOPE.value,
+    Status.INDETERMINATE.value,
+    Status.CONTEXT_ONLY.value,
+    Status.OUT_OF_SCOPE.value,
+)
 
 
 def _value_text(leaf: Leaf, table: Table) -> pd.Series:
@@ -198,32 +313,38 @@ def _shorten(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def reason_words(
+    clause: Clause, leaf: Leaf, negated: bool, need: str | None = None
+) -> Callable[[str, int], str]:
+    """The wording of a leaf's reasons: given the value that made it fail or unknown, and
+    the outcome, what the reason says (the sentences are looked up once, not once per value)."""
+    label = field_label(leaf.field)
+    need = requirement(leaf, negated) if need is None else need
+    not_known = _("{label} is not known; clause {clause} requires {need}").format(
+        label=label, clause=clause.id, need=need
+    )
+    partly = _(
+        "{label} is {value}, which lies partly inside and partly outside what clause "
+        "{clause} requires: {need}"
+    )
+    failed = _("{label} is {value}; clause {clause} requires {need}")
+
+    def words(value: str, outcome: int) -> str:
+        if not is_known(value, leaf.field):
+            return not_known
+        template = partly if outcome == UNKNOWN_TV else failed
+        return template.format(
+            label=label, value=_shorten(value.strip()), clause=clause.id, need=need
+        )
+
+    return words
+
+
 def reason_text(
     clause: Clause, leaf: Leaf, negated: bool, value: str, outcome: int, need: str | None = None
 ) -> str:
     """One reason: which value made a leaf fail or unknown, and what the clause requires."""
-    label = field_label(leaf.field)
-    need = requirement(leaf, negated) if need is None else need
-    if not is_known(value, leaf.field):
-        return _("{label} is not known; clause {clause} requires {need}").format(
-            label=label, clause=clause.id, need=need
-        )
-    shown = _shorten(value.strip())
-    if outcome == UNKNOWN_TV:
-        return _(
-            "{label} is {value}, which lies partly inside and partly outside what clause "
-            "{clause} requires: {need}"
-        ).format(label=label, value=shown, clause=clause.id, need=need)
-    return _("{label} is {value}; clause {clause} requires {need}").format(
-        label=label, value=shown, clause=clause.id, need=need
-    )
-
-
-# A row's explanation is a sequence of "slots" (one per clause for covered_by, per leaf for
-# reasons and gaps), each holding a small code per row: 0 for nothing, k > 0 for the k-th
-# text of that slot. Rows with equal codes in every slot get equal lists, so the texts are
-# built once per distinct signature, never once per row (100,000 rows have a few thousand).
-Slot = tuple[np.ndarray, int, Callable[[int], str]]  # codes, number of codes, text of a code
+    return reason_words(clause, leaf, negated, need)(value, outcome)
 
 
 def _signature(columns: list[tuple[np.ndarray, int]], n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -244,20 +365,6 @@ def _signature(columns: list[tuple[np.ndarray, int]], n: int) -> tuple[np.ndarra
     return inverse.astype(np.int64), first
 
 
-def _group(slots: list[Slot], n: int) -> tuple[np.ndarray, list[list[str]]]:
-    """Per row, the index of its distinct list; and each distinct list of texts."""
-    inverse, first = _signature([(codes, size) for codes, size, _ in slots], n)
-    lists = []
-    for row in first.tolist():
-        texts = []
-        for codes, _size, text in slots:
-            code = int(codes[row])
-            if code:
-                texts.append(text(code))
-        lists.append(texts)
-    return inverse, lists
-
-
 def _spread(inverse: np.ndarray, lists: list[list[str]]) -> list[list[str]]:
     """One list per row (rows of a group share their list object)."""
     shared = np.empty(len(lists), dtype=object)
@@ -266,39 +373,54 @@ def _spread(inverse: np.ndarray, lists: list[list[str]]) -> list[list[str]]:
     return shared[inverse].tolist() if len(inverse) else []
 
 
-def _constant(text: str) -> Callable[[int], str]:
-    return lambda _code: text
+def _flag(rows: np.ndarray, text: str) -> Slot:
+    """A slot naming `text` on the rows where `rows` is true."""
+    return Slot(rows.astype(np.int8), ["", text])
 
 
-def _cached(fn: Callable[[int], str]) -> Callable[[int], str]:
-    memo: dict[int, str] = {}
+def _first_only(slots: list[Slot]) -> list[Slot]:
+    """Each text once per row, where it first occurs: a flag is cleared on the rows where an
+    earlier flag of the same text is set (a gap label repeated across leaves)."""
+    seen: dict[str, np.ndarray] = {}
+    kept = []
+    for slot in slots:
+        text, rows = slot.texts[1], slot.codes != 0
+        if text in seen:
+            kept.append(_flag(rows & ~seen[text], text))
+            seen[text] = seen[text] | rows
+        else:
+            kept.append(slot)
+            seen[text] = rows
+    return kept
 
-    def text(code: int) -> str:
-        if code not in memo:
-            memo[code] = fn(code)
-        return memo[code]
 
-    return text
+def _lists(slots: list[Slot], n: int) -> Lists:
+    """The rows' lists of `slots`, leaving out the slots no row has anything in."""
+    return Lists([s for s in slots if s.codes.any()], n)
 
 
 def _reason_slot(
     outcome: ClauseOutcome, entry: NodeOutcome, table: Table, not_in_scope: np.ndarray
 ) -> Slot:
+    """Why a leaf is not true, on the rows not in scope where it explains its clause: code
+    1 + 2 * (index of the row's value) + (1 when unknown, 0 when failed)."""
     leaf = entry.node
     assert isinstance(leaf, Leaf) and entry.leaf_index is not None
     failed = outcome.failed[entry.leaf_index] & not_in_scope
     unknown = outcome.unknown[entry.leaf_index] & not_in_scope
     values, uniques = table.text_codes(leaf.field)
     codes = np.where(failed | unknown, 1 + 2 * values.astype(np.int64) + unknown, 0)
-    clause, negated = outcome.clause, entry.negated
-    need = requirement(leaf, negated)
+    size = 1 + 2 * len(uniques)
+    words = reason_words(outcome.clause, leaf, entry.negated)
+    texts = [""] * size
+    for code in np.flatnonzero(np.bincount(codes, minlength=size)).tolist():
+        if code:
+            outcome_of = UNKNOWN_TV if code % 2 == 0 else FALSE
+            texts[code] = words(uniques[(code - 1) // 2], int(outcome_of))
+    return Slot(codes, texts)
 
-    def text(code: int) -> str:
-        value = uniques[(code - 1) // 2]
-        eff = UNKNOWN_TV if (code - 1) % 2 else FALSE
-        return reason_text(clause, leaf, negated, value, int(eff), need)
 
-    return codes, 1 + 2 * len(uniques), _cached(text)
+# --- the whole mandate ----------------------------------------------------------------------
 
 
 def evaluate(mandate: Mandate, table: Table) -> Evaluation:
@@ -317,16 +439,8 @@ def evaluate(mandate: Mandate, table: Table) -> Evaluation:
     indeterminate = ~in_scope & (ex == UNKNOWN_TV).any(axis=1)
     context_only = ~in_scope & ~indeterminate & (ctx == TRUE).any(axis=1)
     status_code = np.select([in_scope, indeterminate, context_only], [0, 1, 2], default=3)
-    status_names = np.array(
-        [
-            Status.IN_SCOPE.value,
-            Status.INDETERMINATE.value,
-            Status.CONTEXT_ONLY.value,
-            Status.OUT_OF_SCOPE.value,
-        ],
-        dtype=object,
-    )
-    status = status_names[status_code]
+    status_code = status_code.astype(np.int8)
+    status = np.array(STATUS_CODES, dtype=object)[status_code]
     out_of_scope = status_code == 3
     not_in_scope = ~in_scope
 
@@ -334,7 +448,7 @@ def evaluate(mandate: Mandate, table: Table) -> Evaluation:
     reason_slots: list[Slot] = []
     for outcome in outcomes:
         clause = outcome.clause
-        cover_slots.append(((outcome.values == TRUE).astype(np.int64), 2, _constant(clause.id)))
+        cover_slots.append(_flag(outcome.values == TRUE, clause.id))
         for entry in outcome.leaf_nodes():
             reason_slots.append(_reason_slot(outcome, entry, table, not_in_scope))
         if not clause.examined:
@@ -342,8 +456,7 @@ def evaluate(mandate: Mandate, table: Table) -> Evaluation:
                 "context clause {clause} could not be decided, so it does not make "
                 "the incident context_only"
             ).format(clause=clause.id)
-            undecided = (outcome.values == UNKNOWN_TV) & out_of_scope
-            reason_slots.append((undecided.astype(np.int64), 2, _constant(note)))
+            reason_slots.append(_flag((outcome.values == UNKNOWN_TV) & out_of_scope, note))
 
     gap_slots: list[Slot] = []
     unknown_slots: list[Slot] = []
@@ -372,39 +485,22 @@ def evaluate(mandate: Mandate, table: Table) -> Evaluation:
                 # a value not known is never a gap: it is named under `unknown` instead
                 # a generated label names values and periods as the reports do
                 label = gap_label(labelled_leaf(entry.node, mandate.periods), entry.negated)
-                chosen = rows_here & o.failed[k]
-                gap_slots.append((chosen.astype(np.int64), 2, _constant(label)))
-                unsure = rows_here & o.unknown[k]
-                unknown_slots.append((unsure.astype(np.int64), 2, _constant(entry.node.field)))
+                gap_slots.append(_flag(rows_here & o.failed[k], label))
+                unknown_slots.append(_flag(rows_here & o.unknown[k], entry.node.field))
         nearest[in_scope] = -1
 
-    cover_groups, cover_lists = _group(cover_slots, n)
-    reason_groups, reason_lists = _group(reason_slots, n)
-    gap_groups, gap_lists = _group(gap_slots, n)
-    gap_lists = [list(dict.fromkeys(g)) for g in gap_lists]  # a label repeated across leaves
-    unknown_groups, unknown_lists = _group(unknown_slots, n)
-    unknown_lists = [list(dict.fromkeys(u)) for u in unknown_lists]
-    groups, first = _signature(
-        [
-            (status_code.astype(np.int64), 4),
-            (cover_groups, len(cover_lists)),
-            (reason_groups, len(reason_lists)),
-            (gap_groups, len(gap_lists)),
-            (unknown_groups, len(unknown_lists)),
-        ],
-        n,
-    )
     return Evaluation(
         mandate,
         outcomes,
         status,
-        _spread(cover_groups, cover_lists),
-        _spread(gap_groups, gap_lists),
-        _spread(reason_groups, reason_lists),
         nearest,
-        groups,
-        first,
-        _spread(unknown_groups, unknown_lists),
+        status_code,
+        {
+            "covered_by": _lists(cover_slots, n),
+            "gaps": _lists(_first_only(gap_slots), n),
+            "unknown": _lists(_first_only(unknown_slots), n),
+            "reasons": _lists(reason_slots, n),
+        },
     )
 
 

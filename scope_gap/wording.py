@@ -118,14 +118,15 @@ def _fact_line(fact: _Fact) -> list[str]:
     return lines
 
 
-#: (leaf, negated) -> its requirement in plain words, for one call of `reasons`
-Needs = dict[tuple[int, bool], str]
+def _row_reasons(
+    analysis: Any, row: int, needs: dict[tuple[int, bool], tuple[Leaf, str]] | None = None
+) -> list[str]:
+    """The plain-word reasons of one incident that is not in scope.
 
-
-def _row_reasons(analysis: Any, row: int, worded_needs: Needs | None = None) -> list[str]:
-    """The plain-word reasons of one incident that is not in scope (`worded_needs` keeps
-    each requirement's wording across the rows of one report)."""
-    worded_needs = {} if worded_needs is None else worded_needs
+    `needs` keeps each leaf's requirement in words across the rows of one call of `reasons`
+    (a leaf's wording is the same on every row, and wording it is most of the cost)."""
+    if needs is None:
+        needs = {}
     evaluation, table, mandate = analysis.evaluation, analysis.table, analysis.mandate
     facts: dict[tuple[str, str, str], _Fact] = {}
     undecided: list[str] = []
@@ -151,9 +152,12 @@ def _row_reasons(analysis: Any, row: int, worded_needs: Needs | None = None) -> 
                 (leaf.field, value, kind), _Fact(leaf.field, value, kind, {}, {})
             )
             key = (id(leaf), entry.negated)
-            need = worded_needs.get(key)
-            if need is None:
-                need = worded_needs[key] = requirement(display_leaf(leaf, mandate), entry.negated)
+            known = needs.get(key)
+            if known is not None and known[0] is leaf:
+                need = known[1]
+            else:
+                need = requirement(display_leaf(leaf, mandate), entry.negated)
+                needs[key] = (leaf, need)  # the leaf held, so that its id stays its own
             ids = fact.needs.setdefault(need, [])
             if clause.id not in ids:
                 ids.append(clause.id)
@@ -192,14 +196,14 @@ def reasons_of(analysis: Any, rows: Sequence[int]) -> list[list[str]]:
     evaluation = analysis.evaluation
     n = len(analysis.table)
     in_scope = evaluation.status == Status.IN_SCOPE.value
-    worded_needs: Needs = {}
+    needs: dict[tuple[int, bool], tuple[Leaf, str]] = {}
     if len(evaluation.groups) != n:  # no groups: word row by row
-        return [[] if in_scope[i] else _row_reasons(analysis, i, worded_needs) for i in rows]
+        return [[] if in_scope[i] else _row_reasons(analysis, i, needs) for i in rows]
     if not len(rows):
         return []
     groups = evaluation.groups[np.asarray(rows, dtype=np.int64)]
     wanted = np.unique(groups)
     worded = np.empty(len(evaluation.group_rows), dtype=object)
     for group, row in zip(wanted.tolist(), evaluation.group_rows[wanted].tolist(), strict=True):
-        worded[group] = [] if in_scope[row] else _row_reasons(analysis, int(row), worded_needs)
+        worded[group] = [] if in_scope[row] else _row_reasons(analysis, int(row), needs)
     return worded[groups].tolist()

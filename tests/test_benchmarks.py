@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import orjson
 import pandas as pd
 import pytest
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 import scope_gap
 from scope_gap.analysis import _records
-from scope_gap.reports.json import dumps, encode_records, render_json
+from scope_gap.reports.json import dumps, encode_records, lines, render_json
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"
@@ -93,9 +94,22 @@ def test_json_writer_matches_plain_encoding(tmp_path: Path) -> None:
     )
     frame.loc[3, "date"] = "not a date"  # an invalid row too
     analysis = scope_gap.analyze([frame, frame.head(5).assign(id=lambda f: "Y" + f["id"])])
+    assert_plain_encoding(analysis, tmp_path)
+
+
+def assert_plain_encoding(analysis: scope_gap.Analysis, tmp_path: Path) -> None:
+    # the streamed report, built column by column, is the plain encoding of to_dict(): one
+    # record per line, or (indent) orjson's indented document; both read back as to_dict()
+    report = analysis.to_dict()
     out = tmp_path / "report.json"
     render_json(analysis).save(out)
-    assert out.read_bytes() == dumps(analysis.to_dict())
+    written = out.read_bytes()
+    assert written == lines(report)
+    assert json.loads(written) == json.loads(json.dumps(report))
+    records = written.split(b'\n  "incidents": [\n', 1)[1].split(b"\n  ]", 1)[0].split(b"\n")
+    assert [json.loads(r.strip().rstrip(b",")) for r in records] == report["incidents"]
+    render_json(analysis, indent=True).save(out)
+    assert out.read_bytes() == dumps(report)
 
 
 def test_json_writer_matches_plain_encoding_for_sheets(tmp_path: Path) -> None:
@@ -110,9 +124,7 @@ def test_json_writer_matches_plain_encoding_for_sheets(tmp_path: Path) -> None:
         }
     ).to_excel(source, index=False, sheet_name="Données")
     analysis = scope_gap.analyze(source)
-    out = tmp_path / "report.json"
-    render_json(analysis).save(out)
-    assert out.read_bytes() == dumps(analysis.to_dict())
+    assert_plain_encoding(analysis, tmp_path)
 
 
 def test_per_row_engines_give_scope_gap_statuses(incidents: Path) -> None:
@@ -193,3 +205,39 @@ def test_column_encoder_writes_what_orjson_writes(keys, rows, data) -> None:
     records = _records(columns)
     plain = orjson.dumps(records, option=orjson.OPT_INDENT_2)[1:-2].replace(b"\n", b"\n  ")
     assert encode_records(columns, 4)[1:] == plain
+    compact = b"".join(b",\n    " + orjson.dumps(r) for r in records)
+    assert encode_records(columns, None) == compact
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    texts=st.lists(st.lists(json_text, min_size=1, max_size=4), min_size=0, max_size=4),
+    rows=st.integers(1, 5),
+    data=st.data(),
+)
+def test_lists_from_codes_encode_as_their_lists(texts, rows, data) -> None:
+    # lists kept as the engine's codes (a text, or nothing, per slot and row) are written
+    # exactly as orjson writes the lists they stand for, compact and indented, sliced too
+    from scope_gap.engine import Lists, Slot
+
+    slots = [
+        Slot(
+            np.array(data.draw(st.lists(st.integers(0, len(t)), min_size=rows, max_size=rows))),
+            ["", *t],
+        )
+        for t in texts
+    ]
+    lists = Lists(slots, rows)
+    start = data.draw(st.integers(0, rows - 1))
+    for column in (lists, lists[start:]):
+        as_lists = column.tolist()
+        assert as_lists == [
+            [s.texts[c] for s in column.slots for c in [int(s.codes[i])] if c]
+            for i in range(len(column))
+        ]
+        records = _records({"k": column, "n": list(range(len(column)))})
+        assert [r["k"] for r in records] == as_lists
+        plain = orjson.dumps(records, option=orjson.OPT_INDENT_2)[1:-2].replace(b"\n", b"\n  ")
+        assert encode_records({"k": column, "n": list(range(len(column)))}, 4)[1:] == plain
+        compact = b"".join(b",\n    " + orjson.dumps(r) for r in records)
+        assert encode_records({"k": column, "n": list(range(len(column)))}, None) == compact

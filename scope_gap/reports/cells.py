@@ -56,6 +56,15 @@ def truncated(text: str, size: int) -> str:
     return cut + marker
 
 
+def is_clean(text: str) -> bool:
+    """Text that `safe_text` gives back unchanged (the common case, told at little cost)."""
+    return (
+        len(text) <= MAX_CELL_CHARS // 2
+        and text.count("\n") <= MAX_LINE_BREAKS
+        and _ILLEGAL.search(text) is None
+    )
+
+
 def safe_text(value: Any) -> CellText:
     """`value` as the text of an Excel cell (None is blank), and what had to change."""
     text = value if type(value) is str else "" if value is None else str(value)

@@ -18,19 +18,24 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from openpyxl import Workbook
+from openpyxl import LXML, Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
+from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.writer.excel import ExcelWriter
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from ..i18n import (
     DEFAULT_LANGUAGE,
@@ -48,7 +53,7 @@ from ..operators import field_label, rule_text
 from ..version import __version__
 from ..wording import covered_by, reasons, unknown_fields, value_label
 from . import OutputError, Rendered, source_date_epoch
-from .cells import MAX_CELL_CHARS, MAX_LINE_BREAKS, safe_text
+from .cells import FORMULA_PREFIXES, MAX_CELL_CHARS, MAX_LINE_BREAKS, is_clean, safe_text
 from .common import LEADING, STATUS_PALETTE, extra_columns
 from .csv import localized_header_names
 
@@ -153,7 +158,13 @@ MAX_LINES = 12  # a row grows to at most this many lines; the cell keeps its who
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
+#: Rows are written as XML text straight into each sheet's stream (`_RawRowsWriter`), the
+#: bytes openpyxl's own cell writer gives (lxml's serialisation), at a fraction of its cost
+#: per cell. Without lxml, openpyxl writes every cell itself; the tests compare both.
+RAW_ROWS = bool(LXML)
+
 _PRECISE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_XML_SPECIAL = re.compile("[&<>\r]")
 _URL = re.compile(r"(?i)\b(?:https?://|mailto:)[^\s<>\"';]+")
 _FIRST_EXCEL_DAY = dt.date(1900, 3, 1)  # earlier serials hit the 1900 leap-year bug
 
@@ -246,6 +257,7 @@ class _Styles:
     def __init__(self, ws: Any) -> None:
         self._ws = ws
         self._cache: dict[tuple[Any, ...], Any] = {}
+        self._attributes: dict[tuple[str, bool], str] = {}
         wrap = Alignment(wrap_text=True, vertical="top")
         top = Alignment(vertical="top")
         self.looks: dict[str, dict[str, Any]] = {
@@ -285,18 +297,43 @@ class _Styles:
             self._cache[key] = style
         return style
 
+    def attribute(self, look: str, quote: bool = False) -> str:
+        """A cell element's style attribute (` s="3"`, or none for the default style).
+
+        The style gets its id when first asked for, as openpyxl gives it when it writes the
+        first cell that has it: cells are made in the order they are written."""
+        key = (look, quote)
+        attribute = self._attributes.get(key)
+        if attribute is None:
+            style = self.get(look, quote)
+            attribute = f' s="{self._ws.parent._cell_styles.add(style)}"' if any(style) else ""
+            self._attributes[key] = attribute
+        return attribute
+
 
 class _Sheet:
-    """A write-only sheet that counts its rows and links and makes safe cells."""
+    """A write-only sheet that counts its rows and links and makes safe cells.
+
+    A row's cells are made in the order of its columns, one per column (`blank` for an empty
+    one), between `start_row` and `append`: a cell knows its place when it is made."""
 
     def __init__(self, book: _Book, key: str) -> None:
         self.book = book
         self.title = sheet_name(key)
         self.ws = book.wb.create_sheet(self.title)
-        # Every value appended is a ready cell; openpyxl's own conversion would first try
-        # each one as a value and fail, doubling the cost of a styled cell. Without this
-        # hook (if openpyxl renames it) the output is the same, only slower.
-        self.ws._values_to_row = _placed_cells
+        self.raw = RAW_ROWS and not book.wb.iso_dates
+        if self.raw:
+            # each cell is its XML text, a row is written as it is (`_RawRowsWriter`)
+            self.ws._get_writer = _raw_writer(self.ws)
+            self.ws._values_to_row = _joined_cells
+            self._letters: list[str] = [""]
+            self._links: list[Hyperlink] = []
+            self._epoch = book.wb.epoch
+        else:
+            # Every value appended is a ready cell; openpyxl's own conversion would first try
+            # each one as a value and fail, doubling the cost of a styled cell. Without this
+            # hook (if openpyxl renames it) the output is the same, only slower.
+            self.ws._values_to_row = _placed_cells
         self.row = 0
         self.links = 0
         self._chars: list[int] = [0]  # by column: about how many characters fit on a line
@@ -305,36 +342,52 @@ class _Sheet:
 
     # cells
 
-    def text(self, value: Any, look: str = "wrap", link: str | None = None) -> WriteOnlyCell:
+    def text(self, value: Any, look: str = "wrap", link: str | None = None) -> Any:
         """A string cell showing `value` as typed: never a formula, within Excel's limits."""
-        safe = safe_text(value)
-        text, column = safe.text, self._column
-        for change in safe.changes:
-            self.book.changes.add(change, self.title, self._where(column))
-        breaks = text.count("\n")
-        cell = self._cell()
-        # set directly: the text is clean already, and the `value` setter would read a
-        # leading '=' as a formula and '#N/A' as an error value
-        cell._value = text
-        cell.data_type = "s"
+        column = self._column
+        if type(value) is str and is_clean(value):
+            text, quote = value, value.startswith(FORMULA_PREFIXES)
+        else:
+            safe = safe_text(value)
+            text, quote = safe.text, safe.formula_like
+            for change in safe.changes:
+                self.book.changes.add(change, self.title, self._where(column))
         if link is not None:
             if self.links < MAX_LINKS:
-                cell.hyperlink = link
                 self.links += 1
                 look = "link"
             else:
                 self.book.changes.add("links", self.title, self._where(column))
-        cell._style = self.book.styles.get(look, safe.formula_like)
+                link = None
+        if self.raw:
+            cell: Any = self._raw_text(column, text, look, quote, link)
+        else:
+            cell = self._cell()
+            # set directly: the text is clean already, and the `value` setter would read a
+            # leading '=' as a formula and '#N/A' as an error value
+            cell._value = text
+            cell.data_type = "s"
+            if link is not None:
+                cell.hyperlink = link
+            cell._style = self.book.styles.get(look, quote)
         if look in WRAPPED and column < len(self._chars):
             chars = self._chars[column]
-            lines = _lines(text, chars) if breaks else -(-len(text) // chars)
+            lines = _lines(text, chars) if "\n" in text else -(-len(text) // chars)
             if lines > self._lines:
                 self._lines = lines
         self._column += 1
         return cell
 
-    def value(self, value: Any, look: str = "number") -> WriteOnlyCell:
+    def value(self, value: Any, look: str = "number") -> Any:
         """A number, date or date-time cell."""
+        if self.raw:
+            data = to_excel(value, self._epoch) if isinstance(value, dt.date) else value
+            cell: Any = (
+                f'<c r="{self._coordinate(self._column)}"{self.book.styles.attribute(look)}'
+                f' t="n"><v>{safe_string(data)}</v></c>'
+            )
+            self._column += 1
+            return cell
         cell = self._cell()
         # not through the `value` setter, which would change a date cell's (shared) style
         cell._value = value
@@ -342,6 +395,34 @@ class _Sheet:
         cell._style = self.book.styles.get(look)
         self._column += 1
         return cell
+
+    def _raw_text(self, column: int, text: str, look: str, quote: bool, link: str | None) -> str:
+        """A text cell's XML, as openpyxl writes it (inline string; `xml:space` when it
+        starts or ends with white space; `&`, `<`, `>` and CR escaped; the row is encoded
+        to ASCII with character references, as lxml does)."""
+        coordinate = self._coordinate(column)
+        if link is not None:
+            self._links.append(Hyperlink(ref=coordinate, target=link))
+        head = f'<c r="{coordinate}"{self.book.styles.attribute(look, quote)} t="inlineStr">'
+        if not text:
+            return head + "</c>"
+        spaced = text != text.strip()
+        if _XML_SPECIAL.search(text) is not None:
+            text = (
+                text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\r", "&#13;")
+            )
+        if spaced:
+            return f'{head}<is><t xml:space="preserve">{text}</t></is></c>'
+        return f"{head}<is><t>{text}</t></is></c>"
+
+    def _coordinate(self, column: int) -> str:
+        letters = self._letters
+        while len(letters) <= column:
+            letters.append(get_column_letter(len(letters)))
+        return f"{letters[column]}{self.row + 1}"
 
     def date_or_text(self, text: str) -> WriteOnlyCell:
         day = precise_date(text)
@@ -377,6 +458,12 @@ class _Sheet:
             # Excel and LibreOffice do not reliably grow rows to fit wrapped text on
             # opening, so give each row the height its longest cell needs
             self.ws.row_dimensions[row] = self._height(self._lines)
+        if self.raw:
+            assert len(cells) == self._column - 1, "a row's cells are made in column order"
+            self.ws._get_writer()  # which starts the sheet's list of links
+            if self._links:
+                self.ws._hyperlinks.extend(self._links)
+                self._links.clear()
         self.ws.append(list(cells))
         self.ws.row_dimensions.pop(row, None)  # written out: do not keep it in memory
         self.row = row
@@ -464,6 +551,56 @@ def _placed_cells(cells: Sequence[WriteOnlyCell | None], row: int) -> Iterable[W
         yield cell
 
 
+def _joined_cells(cells: Sequence[str | None], row: int) -> str:
+    """The XML of one row's cells (`_values_to_row` for cells that are their XML)."""
+    return "".join([cell for cell in cells if cell is not None])
+
+
+def _raw_writer(ws: Any) -> Any:
+    """The sheet's `_get_writer`, making a `_RawRowsWriter` where openpyxl makes its own."""
+
+    def get_writer() -> None:
+        if ws._writer is None:
+            ws._writer = _RawRowsWriter(ws)
+            ws._writer.write_top()
+
+    return get_writer
+
+
+class _RawRowsWriter(WorksheetWriter):
+    """openpyxl's sheet writer, but each row arrives as its cells' XML text and is written
+    as it is, beside lxml's stream (flushed first), into the same file.
+
+    The stream is openpyxl's (`WorksheetWriter.get_stream`) on a file this writer holds."""
+
+    def get_stream(self) -> Any:
+        from lxml.etree import xmlfile
+
+        with open(self.out, "wb") as handle, xmlfile(handle) as xf:
+            self._handle = handle
+            with xf.element("worksheet", xmlns=SHEET_MAIN_NS):
+                try:
+                    while True:
+                        el = yield
+                        if el is True:
+                            yield xf
+                        elif el is not None:
+                            xf.write(el)
+                except GeneratorExit:
+                    pass
+
+    def write_row(self, xf: Any, row: Any, row_idx: int) -> None:
+        if not isinstance(row, str):  # cells (openpyxl's `write_rows` of a sheet never appended)
+            super().write_row(xf, row, row_idx)
+            return
+        extra = self.ws.row_dimensions.get(row_idx)
+        attributes = "".join(f' {k}="{v}"' for k, v in extra.items()) if extra else ""
+        xf.flush()
+        self._handle.write(
+            f'<row r="{row_idx}"{attributes}>{row}</row>'.encode("ascii", "xmlcharrefreplace")
+        )
+
+
 def _lines(text: str, chars: int) -> int:
     """About how many lines `text` takes, wrapped at `chars` characters."""
     if "\n" not in text:
@@ -510,13 +647,25 @@ class _Book:
         self.sheets = {key: _Sheet(self, key) for key in SHEETS}
         self.styles = _Styles(self.sheets["summary"].ws)
         self.incidents = analysis.incidents
-        # each incident's reasons in plain words, by record (records are shared: never mutated)
-        self.why = {
-            id(record): why for record, why in zip(self.incidents, reasons(analysis), strict=True)
-        }
+        self._why: dict[int, str] | None = None
         self.by_status: dict[str, list[dict[str, Any]]] = {k: [] for k in STATUS_LABELS}
         for record in self.incidents:
             self.by_status[record["status"]].append(record)
+
+    @property
+    def why(self) -> dict[int, str]:
+        """Each incident's reasons in plain words, one per line, by id of its record (records
+        are shared: never mutated). Worded when first asked for, not to check the size."""
+        if self._why is None:
+            joined: dict[int, str] = {}  # rows of one group share one list: joined once
+            why = {}
+            for record, lines in zip(self.incidents, reasons(self.analysis), strict=True):
+                text = joined.get(id(lines))
+                if text is None:
+                    text = joined[id(lines)] = "\n".join(lines)
+                why[id(record)] = text
+            self._why = why
+        return self._why
 
     def check_size(self) -> None:
         counts = {
@@ -552,7 +701,8 @@ class _Book:
         props.description = safe_text(self.analysis.sentence()).text
         props.created = props.modified = self.generated
         self.write_summary()
-        gap = [r for r in self.incidents if r["status"] in (Status.OUT_OF_SCOPE, Status.CONTEXT_ONLY)]
+        gap_statuses = (Status.OUT_OF_SCOPE, Status.CONTEXT_ONLY)
+        gap = [r for r in self.incidents if r["status"] in gap_statuses]
         self.write_incidents("gap", gap, with_gap=True)
         self.write_incidents("indeterminate", self.by_status["indeterminate"], with_gap=True)
         self.write_incidents("in_scope", self.by_status["in_scope"], with_gap=False)
@@ -704,6 +854,7 @@ class _Book:
         evidence_at = extras.index("evidence") if "evidence" in extras else -1
         # long text wraps in these columns only (rows stay a sensible height when printed)
         wrapped = {i for i, c in enumerate(extras) if c in WRAPPED_EXTRAS}
+        why = self.why if with_gap else {}
         for record in records:
             fields = record["fields"]
             status = record["status"]
@@ -718,7 +869,7 @@ class _Book:
             ]
             if with_gap:
                 row.append(text("; ".join(record["gaps"])))
-                row.append(text("\n".join(self.why[id(record)])))
+                row.append(text(why[id(record)]))
             else:
                 row.append(text("\n".join(covered_by(mandate, record["covered_by"]))))
             for index, column in enumerate(extras):
