@@ -18,6 +18,7 @@ from .common import LEADING, extra_columns, header_names, origin_label, origin_t
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
+    from ..engine import Lists
 
 BOM = codecs.BOM_UTF8
 
@@ -116,17 +117,12 @@ def _row_chunks(analysis: Any) -> Iterator[list[Sequence[str]]]:
         yield tail
 
 
-def _joined(lists: list[list[str]], separator: str) -> list[str]:
-    """Each list joined, once per distinct list object."""
-    memo: dict[int, str] = {}
-    out = []
-    for item in lists:
-        key = id(item)
-        text = memo.get(key)
-        if text is None:
-            text = memo[key] = separator.join(item)
-        out.append(text)
-    return out
+def _joined(lists: Lists, separator: str) -> list[str]:
+    """Each row's list joined: each distinct list once, then spread over its rows."""
+    inverse, _first = lists.groups
+    joined = np.empty(len(lists.distinct), dtype=object)
+    joined[:] = [separator.join(item) for item in lists.distinct]
+    return joined[inverse].tolist()
 
 
 def _neutralized(column: list[str]) -> list[str]:
