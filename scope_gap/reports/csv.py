@@ -18,7 +18,6 @@ from .common import LEADING, extra_columns, header_names, origin_label, origin_t
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
-    from ..engine import Lists
 
 BOM = codecs.BOM_UTF8
 
@@ -117,8 +116,8 @@ def _row_chunks(analysis: Any) -> Iterator[list[Sequence[str]]]:
         yield tail
 
 
-def _joined(lists: Lists, separator: str) -> list[str]:
-    """Each row's list joined: each distinct list once, then spread over its rows."""
+def _joined(lists: Any, separator: str) -> list[str]:
+    """Each row's list (an engine `Lists`) joined: each distinct list once, then spread over its rows."""
     inverse, _first = lists.groups
     joined = np.empty(len(lists.distinct), dtype=object)
     joined[:] = [separator.join(item) for item in lists.distinct]
