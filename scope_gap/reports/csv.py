@@ -111,13 +111,16 @@ def _row_chunks(analysis: Any) -> Iterator[list[Sequence[str]]]:
                 k += 1
             body = out + body[at:]
         yield body
-    tail = [_invalid_row(row.to_dict(), analysis.columns, extras) for row in invalid[k:]]
+    tail: list[Sequence[str]] = [
+        _invalid_row(row.to_dict(), analysis.columns, extras) for row in invalid[k:]
+    ]
     if tail:
         yield tail
 
 
 def _joined(lists: Any, separator: str) -> list[str]:
-    """Each row's list (an engine `Lists`) joined: each distinct list once, then spread over its rows."""
+    """Each row's list (an engine `Lists`) joined: each distinct list once, then spread
+    over its rows."""
     inverse, _first = lists.groups
     joined = np.empty(len(lists.distinct), dtype=object)
     joined[:] = [separator.join(item) for item in lists.distinct]
