@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
 
-from .engine import Evaluation, Lists, explanation_frame
+from .engine import STATUS_CODES, Evaluation, Lists, explanation_frame
 from .i18n import _, format_count, ngettext
 from .model import ENUMS, UNKNOWN, Mandate, Status
 from .validate import InvalidRow, Table
@@ -114,12 +114,23 @@ def _records(columns: Columns) -> list[dict[str, Any]]:
     return [dict(zip(keys, row, strict=True)) for row in zip(*values, strict=True)]
 
 
-def _texts(column: pd.Series) -> list[str]:
-    """A column's cells as text (None as ""), row by row."""
+class Texts(list):  # type: ignore[type-arg]
+    """A column's values that are all `str` (the JSON report need not check them one by one)."""
+
+
+def _all_text(column: pd.Series) -> bool:
+    """Whether every cell of a column is a `str` (no None, no NaN, no number)."""
+    if isinstance(column.dtype, pd.StringDtype):
+        return not column.isna().any()
+    return infer_dtype(column.to_numpy(dtype=object), skipna=False) in ("string", "empty")
+
+
+def _texts(column: pd.Series, plain: bool | None = None) -> Texts:
+    """A column's cells as text (None as ""), row by row; `plain`: known to be all text."""
     values = column.tolist()
-    if infer_dtype(values, skipna=False) != "string":
-        values = ["" if v is None else str(v) for v in values]
-    return values
+    if plain or (plain is None and _all_text(column)):
+        return Texts(values)
+    return Texts(["" if v is None else str(v) for v in values])
 
 
 @dataclass
@@ -168,7 +179,8 @@ class Analysis:
         stop = len(table) if stop is None else min(stop, len(table))
         frame = table.frame.iloc[start:stop]
         origins = table.origins.iloc[start:stop]
-        fields: Columns = {key: _texts(frame[key]) for key in frame.columns}
+        plain = self._plain_columns
+        fields: Columns = {key: _texts(frame[key], plain[key]) for key in frame.columns}
         as_given = table.as_given
         given: list[dict[str, str]] = [{}] * (stop - start)  # one shared empty object for
         for row, cells in as_given.items():  # rows read as typed (records are never mutated)
@@ -178,19 +190,30 @@ class Analysis:
         sheets[origins["sheet"].isna().to_numpy()] = None
         return {
             "id": fields["id"],
-            "status": ev.status[start:stop].tolist(),
+            "status": Texts(ev.status[start:stop].tolist()),
             "covered_by": ev.lists["covered_by"][start:stop],
             "gaps": ev.lists["gaps"][start:stop],
             "unknown": ev.lists["unknown"][start:stop],
             "reasons": ev.lists["reasons"][start:stop],
             "as_given": given,
             "origin": {
-                "path": _texts(origins["path"]),
+                "path": _texts(origins["path"], self._plain_paths),
                 "sheet": sheets.tolist(),
                 "row": origins["row"].to_numpy(dtype=np.int64).tolist(),
             },
             "fields": fields,
         }
+
+    @cached_property
+    def _plain_columns(self) -> dict[str, bool]:
+        """Per field, whether every cell is text: checked once on the whole table, not once
+        per slice of records."""
+        frame = self.table.frame
+        return {key: _all_text(frame[key]) for key in frame.columns}
+
+    @cached_property
+    def _plain_paths(self) -> bool:
+        return _all_text(self.table.origins["path"])
 
     def flatten(self) -> list[tuple[str, str, tuple[str, ...]]]:
         """(id, status, gaps) per incident: the shape tests assert on."""
@@ -220,8 +243,9 @@ class Analysis:
     @cached_property
     def counts(self) -> dict[str, Any]:
         """Statuses, gaps, unknown fields and levels counted (the summary without its finding)."""
-        status = self.evaluation.status
-        counts = Counter(status.tolist())
+        ev = self.evaluation
+        per_status = np.bincount(ev.status_code, minlength=len(STATUS_CODES)).tolist()
+        counts = dict(zip(STATUS_CODES, per_status, strict=True))
         summary: dict[str, Any] = {"total": len(self.table) + len(self.invalid)}
         for name in STATUS_ORDER:
             summary[name] = int(counts.get(name, 0))
@@ -233,9 +257,17 @@ class Analysis:
         summary["by_unknown"] = dict(
             sorted(unknown.items(), key=lambda kv: (-kv[1], order.get(kv[0], len(order))))
         )
-        levels = self.table.frame["level"].astype(str).str.strip().replace("", UNKNOWN)
+        # levels (blank as unknown) by status, counted per distinct level text
+        codes, uniques = self.table.text_codes("level")
+        width = len(STATUS_CODES)
+        per_pair = np.bincount(
+            codes.astype(np.int64) * width + ev.status_code, minlength=len(uniques) * width
+        ).tolist()
+        pairs: Counter[tuple[str, str]] = Counter()
+        for i, count in enumerate(per_pair):
+            if count:
+                pairs[(uniques[i // width].strip() or UNKNOWN, STATUS_CODES[i % width])] += count
         by_level: dict[str, dict[str, int]] = {}
-        pairs = Counter(zip(levels.tolist(), status.tolist(), strict=True))
         for level in ENUMS["level"]:
             if any(lv == level for lv, _ in pairs):
                 by_level[level] = {s: int(pairs.get((level, s), 0)) for s in STATUS_ORDER}

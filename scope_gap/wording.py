@@ -15,6 +15,7 @@ values are labels, so that each operator's wording stays in one place.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +25,15 @@ from .i18n import _, localized, ngettext
 from .model import VALUE_LABELS, Clause, Leaf, Mandate, Status, labelled_leaf, value_label
 from .operators import TRUE, UNKNOWN_TV, field_label, is_known, requirement
 
-__all__ = ["VALUE_LABELS", "clause_title", "covered_by", "reasons", "unknown_fields", "value_label"]
+__all__ = [
+    "VALUE_LABELS",
+    "clause_title",
+    "covered_by",
+    "reasons",
+    "reasons_of",
+    "unknown_fields",
+    "value_label",
+]
 
 
 def display_leaf(leaf: Leaf, mandate: Mandate) -> Leaf:
@@ -178,13 +187,23 @@ def reasons(analysis: Any) -> list[list[str]]:
     """Per incident (input order), its reasons in plain words; empty for one in scope.
 
     Rows of one evaluation group share their reasons, so each group is worded once."""
+    return reasons_of(analysis, range(len(analysis.table)))
+
+
+def reasons_of(analysis: Any, rows: Sequence[int]) -> list[list[str]]:
+    """`reasons` of the incidents at `rows` only (a page that lists a few of many words only
+    those): each evaluation group among them is worded once, and each requirement once."""
     evaluation = analysis.evaluation
     n = len(analysis.table)
     in_scope = evaluation.status == Status.IN_SCOPE.value
     needs: dict[tuple[int, bool], tuple[Leaf, str]] = {}
     if len(evaluation.groups) != n:  # no groups: word row by row
-        return [[] if in_scope[i] else _row_reasons(analysis, i, needs) for i in range(n)]
+        return [[] if in_scope[i] else _row_reasons(analysis, i, needs) for i in rows]
+    if not len(rows):
+        return []
+    groups = evaluation.groups[np.asarray(rows, dtype=np.int64)]
+    wanted = np.unique(groups)
     worded = np.empty(len(evaluation.group_rows), dtype=object)
-    for group, row in enumerate(evaluation.group_rows.tolist()):
+    for group, row in zip(wanted.tolist(), evaluation.group_rows[wanted].tolist(), strict=True):
         worded[group] = [] if in_scope[row] else _row_reasons(analysis, int(row), needs)
-    return worded[evaluation.groups].tolist() if n else []
+    return worded[groups].tolist()

@@ -22,7 +22,7 @@ from .base import (
     sha256_of,
     split_at_header,
 )
-from .csv_plain import read_plain_csv
+from .csv_plain import NotUTF8, read_plain_csv
 
 
 def decode(data: bytes, path: str, encoding: str | None) -> tuple[str, list[str]]:
@@ -124,10 +124,33 @@ def read_csv(
     limits = limits or Limits()
     options = options or ReadOptions(encoding=encoding)
     if encoding is None or encoding == options.encoding:
-        table = read_plain_csv(data, path, limits, options)
+        try:
+            table = read_plain_csv(data, path, limits, options)
+        except NotUTF8:
+            table = _read_plain_decoded(data, path, limits, options)
         if table is not None:
             return table
     return read_csv_rows(data, path, encoding, limits, options)
+
+
+def _read_plain_decoded(
+    data: bytes, path: str, limits: Limits, options: ReadOptions
+) -> RawTable | None:
+    """A file that is not UTF-8 (but Windows-1252, as `decode` finds) read by the plain
+    reader from its text re-encoded in UTF-8, with decode's warning; None when it cannot
+    be decoded (the row reader then says so) or is not plain."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    try:
+        text, warnings = decode(data, path, None)
+    except BadTableError:
+        return None
+    utf8 = text.encode("utf-8")
+    del text
+    try:
+        return read_plain_csv(utf8, path, limits, options, stored=data, warnings=warnings)
+    except NotUTF8:  # cannot happen: the text was just encoded
+        return None
 
 
 def read_csv_rows(

@@ -4,7 +4,8 @@
 finds the header anywhere among the first rows, detects encodings and names the row and line
 of each problem. Most files need none of it: UTF-8, the header on the first row, quotes
 where CSV puts them. For those, this module reads the same table, cell for cell and with the
-same row numbers, some five times faster, as columns (`RawTable.columns`). Whether a file
+same row numbers, as columns (`RawTable.columns`): at 200,000 rows, reading and
+validating take 0.45 s of CPU instead of 0.95 s. Whether a file
 qualifies is decided on its bytes before parsing (`plain_delimiter`) and on the parsed header
 after it; anything else, or any doubt, returns None and the row reader reads the file, so
 that every message, warning and row number stays the row reader's own.
@@ -26,14 +27,29 @@ QUOTE_WINDOW = 1 << 24
 QUOTE, CR, LF = ord('"'), ord("\r"), ord("\n")
 
 
-def read_plain_csv(data: bytes, path: str, limits: Limits, options: ReadOptions) -> RawTable | None:
+class NotUTF8(Exception):
+    """The file is not UTF-8: `read_csv` decodes it as the row reader would (Windows-1252,
+    with its warning) and gives the plain reader its text in UTF-8."""
+
+
+def read_plain_csv(
+    data: bytes,
+    path: str,
+    limits: Limits,
+    options: ReadOptions,
+    *,
+    stored: bytes | None = None,
+    warnings: list[str] | None = None,
+) -> RawTable | None:
     """The table the row reader would read from `data`, or None when the file is not plain
-    (then the row reader must read it)."""
+    (then the row reader must read it); NotUTF8 when `data` is not UTF-8. `stored`: the
+    file's own bytes when `data` is its text re-encoded (the table's sha256 is theirs), with
+    the `warnings` its decoding gave."""
     if options.encoding is not None or options.header_row not in (None, 1):
         return None
     start = len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0
     delimiter = plain_delimiter(data, start, limits)
-    if delimiter is None or not _first_line_may_be_header(data, start, delimiter, options):
+    if delimiter is None or not _first_line_may_be_header(data, start, delimiter, limits, options):
         return None
     frame = _parse(data, delimiter)
     if frame is None:
@@ -58,10 +74,11 @@ def read_plain_csv(data: bytes, path: str, limits: Limits, options: ReadOptions)
         columns = [column[keep] for column in columns[: len(headers)]]
     return RawTable(
         path,
-        sha256_of(data),
+        sha256_of(data if stored is None else stored),
         headers,
         [],
         rows.tolist(),
+        warnings=list(warnings or []),
         header_row=1,
         column_map=options.columns,
         columns=columns[: len(headers)],
@@ -143,13 +160,16 @@ def quoted_cells(data: bytes, start: int, delimiter: int) -> int | None:
 
 
 def _first_line_may_be_header(
-    data: bytes, start: int, delimiter: bytes, options: ReadOptions
+    data: bytes, start: int, delimiter: bytes, limits: Limits, options: ReadOptions
 ) -> bool:
     """False when the first line, read as the csv module would, names fewer than three
-    columns: the header is further down (SPEC 7), so the file is not parsed twice. A first
-    line with a quote or a CR in it is left to the check of the parsed header."""
+    columns (the header is further down, SPEC 7) or may hold more cells than the limit: the
+    row reader is then left to read it, and the file is not parsed twice. A first line with
+    a quote or a CR in it is left to the check of the parsed header."""
     end = data.find(b"\n", start)
     line = data[start : len(data) if end < 0 else end]
+    if line.count(delimiter) >= limits.columns:
+        return False
     if line.endswith(b"\r"):
         line = line[:-1]
     if b'"' in line or b"\r" in line:
@@ -157,14 +177,14 @@ def _first_line_may_be_header(
     try:
         cells = line.decode("utf-8").split(delimiter.decode())
     except UnicodeDecodeError:
-        return False
+        raise NotUTF8() from None
     return names_columns(cells, options.columns) >= HEADER_MIN_COLUMNS
 
 
 def _parse(data: bytes, delimiter: bytes) -> Any:
     """Every record of the file as a frame of text, blank records kept (so that a record's
-    position is its number); None when the C parser refuses it (a row wider than the first,
-    text that is not UTF-8)."""
+    position is its number); None when the C parser refuses it (a row wider than the first),
+    NotUTF8 when the text is not UTF-8."""
     import pandas as pd
 
     try:
@@ -186,7 +206,9 @@ def _parse(data: bytes, delimiter: bytes) -> Any:
             encoding_errors="strict",
             engine="c",
         )
-    except ValueError:  # pandas' ParserError, EmptyDataError and UnicodeDecodeError are
+    except UnicodeDecodeError:
+        raise NotUTF8() from None
+    except ValueError:  # pandas' ParserError and EmptyDataError are ValueErrors
         return None
 
 

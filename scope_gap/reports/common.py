@@ -41,5 +41,9 @@ def header_names(columns: list[str], reserved: list[str]) -> list[str]:
 
 def origin_text(origin: dict[str, Any]) -> str:
     """`path:row`, or `path[sheet]:row` for a workbook."""
-    sheet = f"[{origin['sheet']}]" if origin.get("sheet") else ""
-    return f"{origin['path']}{sheet}:{origin['row']}"
+    return origin_label(origin["path"], origin.get("sheet"), origin["row"])
+
+
+def origin_label(path: str, sheet: str | None, row: int) -> str:
+    """`origin_text` of an origin given as its three values."""
+    return f"{path}[{sheet}]:{row}" if sheet else f"{path}:{row}"

@@ -19,11 +19,13 @@ import os
 import re
 import stat
 from collections import Counter
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import numpy as np
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader
 from jinja2.bccache import Bucket
 from markupsafe import Markup
@@ -53,7 +55,7 @@ from ..model import (
 )
 from ..operators import field_label, rule_text
 from ..version import __version__
-from ..wording import covered_by, reasons, unknown_fields, value_label
+from ..wording import covered_by, reasons_of, unknown_fields, value_label
 from . import Rendered, source_date_epoch
 from .common import STATUS_PALETTE, extra_columns, header_names, origin_text
 
@@ -62,6 +64,8 @@ if TYPE_CHECKING:
 
 #: Rows shown per list (gap list, indeterminate, in scope, invalid); the rest are summarised.
 LIST_LIMIT = 1000
+#: incident records built at a time for the lists (never every record at once)
+RECORD_SLICE = 20_000
 
 GAP_STATUSES = (Status.OUT_OF_SCOPE.value, Status.CONTEXT_ONLY.value)
 CHART_STATUSES = (
@@ -295,6 +299,57 @@ def _bar_rows(counts: dict[str, int], width: int = 600) -> tuple[int, list[dict[
     ]
 
 
+def _list_key(status: str) -> str:
+    return "gap" if status in GAP_STATUSES else status
+
+
+def _list_totals(analysis: Any) -> tuple[Counter[str], Counter[tuple[str, ...]]]:
+    """Incidents per list, and per list of gaps on the gap list (rows of one explanation
+    share their list of gaps: each distinct list is counted, then made a key, once)."""
+    evaluation = analysis.evaluation
+    totals: Counter[str] = Counter()
+    for status, n in Counter(evaluation.status.tolist()).items():
+        totals[_list_key(status)] += n
+    gap_rows = np.isin(evaluation.status, GAP_STATUSES)
+    gaps = evaluation.gaps
+    by_object = Counter(id(gaps[i]) for i in np.flatnonzero(gap_rows).tolist())
+    objects = {id(gaps[i]): gaps[i] for i in np.flatnonzero(gap_rows).tolist()}
+    group_totals: Counter[tuple[str, ...]] = Counter()
+    for key, n in by_object.items():
+        group_totals[tuple(objects[key])] += n
+    return totals, group_totals
+
+
+def _evidence_counts(analysis: Any) -> Counter[str]:
+    """Incidents per evidence grade, a blank grade as not known."""
+    frame = analysis.table.frame
+    if "evidence" not in frame.columns:
+        return Counter({UNKNOWN: len(frame)})
+    return Counter(("" if v is None else str(v)) or UNKNOWN for v in frame["evidence"].tolist())
+
+
+def _listed(analysis: Any) -> Iterator[tuple[str, tuple[dict[str, Any], list[str]]]]:
+    """The first LIST_LIMIT incidents of each list, in input order, with their reasons: their
+    records are built a slice at a time, only as far as the last one listed."""
+    keys = np.array([_list_key(s) for s in analysis.evaluation.status.tolist()], dtype=object)
+    chosen = np.zeros(len(keys), dtype=bool)
+    for key in ("gap", "indeterminate", "in_scope"):
+        chosen[np.flatnonzero(keys == key)[:LIST_LIMIT]] = True
+    rows = np.flatnonzero(chosen)
+    if not len(rows):
+        return
+    why = dict(zip(rows.tolist(), reasons_of(analysis, rows.tolist()), strict=True))
+    last = int(rows[-1]) + 1
+    for start in range(0, last, RECORD_SLICE):
+        stop = min(start + RECORD_SLICE, last)
+        here = rows[(rows >= start) & (rows < stop)]
+        if not len(here):
+            continue
+        records = analysis.incident_records(start, stop)
+        for i in here.tolist():
+            yield keys[i], (records[i - start], why[i])
+
+
 def context(analysis: Any) -> dict[str, Any]:
     """Everything the template shows, computed once."""
     summary = analysis.summary
@@ -316,16 +371,9 @@ def context(analysis: Any) -> dict[str, Any]:
         "indeterminate": [],
         "in_scope": [],
     }
-    totals: Counter[str] = Counter()
-    group_totals: Counter[tuple[str, ...]] = Counter()
-    for record, why in zip(analysis.incidents, reasons(analysis), strict=True):
-        status = record["status"]
-        key = "gap" if status in GAP_STATUSES else status
-        totals[key] += 1
-        if key == "gap":
-            group_totals[tuple(record["gaps"])] += 1
-        if len(lists[key]) < LIST_LIMIT:
-            lists[key].append((record, why))
+    totals, group_totals = _list_totals(analysis)
+    for key, (record, why) in _listed(analysis):
+        lists[key].append((record, why))
 
     def rows(records: list[tuple[dict[str, Any], list[str]]]) -> list[dict[str, Any]]:
         out = []
@@ -389,7 +437,7 @@ def context(analysis: Any) -> dict[str, Any]:
         (code, _status_label(code), summary[code], _share(summary[code], valid))
         for code in CHART_STATUSES
     ]
-    evidence = Counter((r["fields"].get("evidence", "") or UNKNOWN) for r in analysis.incidents)
+    evidence = _evidence_counts(analysis)
     evidence_counts = [
         (value_label("evidence", grade), evidence[grade])
         for grade in ENUMS["evidence"]

@@ -9,13 +9,16 @@ depend only on the analysis, never on the run.
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import orjson
 
-from ..analysis import Lists  # the engine's lists of texts as codes, as the analysis hands them
+# the engine's lists of texts as codes, and columns of str only, as the analysis hands them
+from ..analysis import Lists, Texts
 from . import Rendered
 
 if TYPE_CHECKING:
@@ -159,13 +162,9 @@ def _layout(
 
 def _strings(column: list[str]) -> list[str]:
     """Each string as JSON writes it between its quotes: as it is, unless some need escaping
-    (orjson's encoding of the list is then longer than the strings, quotes and commas)."""
-    if not column:
-        return column
+    (orjson's encoding of the list then holds a backslash)."""
     encoded = orjson.dumps(column)
-    joined = "".join(column)
-    size = len(joined) if joined.isascii() else len(joined.encode("utf-8"))
-    if len(encoded) == size + 3 * len(column) + 1:
+    if b"\\" not in encoded:  # every escape orjson writes starts with a backslash
         return column
     # inside an encoded string every quote is escaped, so `","` only ever separates two
     return encoded.decode("utf-8")[2:-2].split('","')
@@ -174,45 +173,55 @@ def _strings(column: list[str]) -> list[str]:
 def _encode_column(column: list[Any], pad: str | None) -> list[str | list[str]]:
     """One key's values encoded as JSON text; a value spanning lines is indented by `pad`
     (compact when `pad` is None)."""
+    if isinstance(column, Texts):
+        return ['"', _strings(column), '"']
     kinds = set(map(type, column))
     if kinds == {str}:
         return ['"', _strings(column), '"']
     if kinds == {int}:
-        return [list(map(str, column))]
+        return [orjson.dumps(column).decode()[1:-1].split(",")]
     # null, objects, anything else: once per distinct object, by identity (the column holds
     # them all while this runs)
+    if not column:
+        return [[]]
+    if all(map(operator.is_, column, itertools.repeat(column[0]))):  # one shared object
+        return [[_encode_value(column[0], pad)] * len(column)]
     ids = list(map(id, column))
     distinct = dict(zip(ids, column, strict=True))
-    if pad is None:
-        encoded = {key: orjson.dumps(value).decode() for key, value in distinct.items()}
-    else:
-        encoded = {
-            key: orjson.dumps(value, option=orjson.OPT_INDENT_2).decode().replace("\n", pad)
-            for key, value in distinct.items()
-        }
+    encoded = {key: _encode_value(value, pad) for key, value in distinct.items()}
     return [list(map(encoded.__getitem__, ids))]
 
 
-def _encode_lists(lists: Lists, pad: str | None, memo: dict[Any, Any]) -> list[str | list[str]]:
-    """A column of lists of texts from the engine's slots: each slot's texts encoded once
-    (with and without the comma before them), then picked row by row by code."""
-    item_pad = "" if pad is None else pad + "  "
-    seen = np.zeros(len(lists), dtype=bool)
-    parts: list[str | list[str]] = ["["]
-    for slot in lists.slots:
-        key = (id(slot.texts), item_pad)
-        if key not in memo:
-            encoded = [item_pad + orjson.dumps(t).decode() for t in slot.texts]
-            table = np.array(encoded + ["," + e for e in encoded], dtype=object)
-            table[0] = table[len(encoded)] = ""  # code 0: nothing
-            memo[key] = (slot.texts, table)
-        table = memo[key][1]
-        index = slot.codes.astype(np.intp) + (len(table) // 2) * seen
-        parts.append(table[index].tolist())
-        seen |= slot.codes != 0
+def _encode_value(value: Any, pad: str | None) -> str:
     if pad is None:
-        parts.append("]")
-    else:
-        closing = np.array(["]", pad + "]"], dtype=object)
-        parts.append(closing[seen.astype(np.intp)].tolist())
-    return parts
+        return orjson.dumps(value).decode()
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode().replace("\n", pad)
+
+
+def _encode_lists(lists: Lists, pad: str | None, memo: dict[Any, Any]) -> list[str | list[str]]:
+    """A column of lists of texts from the engine's codes: each distinct list of the whole
+    table encoded once (from its slots' texts, each encoded once), then picked row by row."""
+    whole = lists.whole
+    key = (id(whole), pad)
+    if key not in memo:
+        memo[key] = (whole, _encode_groups(whole, pad))
+    inverse = whole.groups[0][lists.start : lists.start + len(lists)]
+    return [memo[key][1][inverse].tolist()]
+
+
+def _encode_groups(lists: Lists, pad: str | None) -> np.ndarray:
+    """Each distinct list of `lists` as JSON text (an object array, in the order of
+    `lists.groups`), built slot by slot over the lists at once."""
+    item_pad = "" if pad is None else pad + "  "
+    first = lists.groups[1]
+    text = np.full(len(first), "[", dtype=object)
+    seen = np.zeros(len(first), dtype=bool)
+    for slot in lists.slots:
+        encoded = [item_pad + orjson.dumps(t).decode() for t in slot.texts]
+        table = np.array(encoded + ["," + e for e in encoded], dtype=object)
+        table[0] = table[len(encoded)] = ""  # code 0: nothing
+        codes = slot.codes[first]
+        text = text + table[codes.astype(np.intp) + len(encoded) * seen]
+        seen |= codes != 0
+    closing = np.array(["]", "]" if pad is None else pad + "]"], dtype=object)
+    return text + closing[seen.astype(np.intp)]
