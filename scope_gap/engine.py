@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -51,9 +52,46 @@ def column_of(field_name: str, table: Table) -> Column:
     return Column(known=known, codes=codes, uniques=uniques, known_u=known_u)
 
 
-def evaluate_leaf(leaf: Leaf, table: Table) -> np.ndarray:
-    """The leaf's truth value on every row (FALSE/UNKNOWN/TRUE)."""
-    return OPERATORS[leaf.op].truth(leaf, column_of(leaf.field, table))
+#: day ordinals below this (9999-12-31 is 3,652,059) pack a date's (start, end) in one int64
+_DAY_BOUND = 2**23
+
+#: per field, its distinct values as a Column and each row's index among them
+Distinct = dict[str, tuple[Column, np.ndarray]]
+
+
+def distinct_column(field_name: str, table: Table) -> tuple[Column, np.ndarray] | None:
+    """The field's distinct values as a Column (one entry per distinct text, or per distinct
+    day interval), and per row the index of its value; None when the dates cannot be packed
+    (then leaves are decided row by row)."""
+    if field_name == "date":
+        start, end = table.date_start, table.date_end
+        if len(start) and (
+            min(start.min(), end.min()) < MISSING_DAY
+            or max(start.max(), end.max()) >= _DAY_BOUND - 1
+        ):
+            return None
+        key = (start.astype(np.int64) + 1) * _DAY_BOUND + (end.astype(np.int64) + 1)
+        codes, uniques = pd.factorize(key)
+        start_u, end_u = uniques // _DAY_BOUND - 1, uniques % _DAY_BOUND - 1
+        return Column(known=start_u != MISSING_DAY, start=start_u, end=end_u), codes
+    codes, texts = table.text_codes(field_name)  # factorized once per table
+    known_u = np.fromiter((is_known(u, field_name) for u in texts), dtype=bool, count=len(texts))
+    distinct = Column(known=known_u, codes=np.arange(len(texts)), uniques=texts, known_u=known_u)
+    return distinct, codes
+
+
+def evaluate_leaf(leaf: Leaf, table: Table, distinct: Distinct | None = None) -> np.ndarray:
+    """The leaf's truth value on every row (FALSE/UNKNOWN/TRUE): decided once per distinct
+    value of its field and spread to the rows (`distinct` keeps the fields' distinct values
+    between the leaves of one evaluation)."""
+    distinct = {} if distinct is None else distinct
+    if leaf.field not in distinct:
+        found = distinct_column(leaf.field, table)
+        if found is None:
+            return OPERATORS[leaf.op].truth(leaf, column_of(leaf.field, table))
+        distinct[leaf.field] = found
+    column, codes = distinct[leaf.field]
+    return np.asarray(OPERATORS[leaf.op].truth(leaf, column), dtype=np.int8)[codes]
 
 
 # --- trees -----------------------------------------------------------------------------------
@@ -116,8 +154,11 @@ def kleene(
     return walk(node, 0, False)
 
 
-def evaluate_clause(clause: Clause, table: Table) -> ClauseOutcome:
+def evaluate_clause(
+    clause: Clause, table: Table, distinct: Distinct | None = None
+) -> ClauseOutcome:
     nodes: list[NodeOutcome] = []
+    distinct = {} if distinct is None else distinct
 
     def visit(
         node: Node, depth: int, negated: bool, index: int | None
@@ -130,7 +171,7 @@ def evaluate_clause(clause: Clause, table: Table) -> ClauseOutcome:
 
         return done
 
-    values = kleene(clause.when, lambda _i, leaf: evaluate_leaf(leaf, table), visit)
+    values = kleene(clause.when, lambda _i, leaf: evaluate_leaf(leaf, table, distinct), visit)
     outcome = ClauseOutcome(clause, values, nodes)
     _blame(outcome, len(table))
     return outcome
@@ -328,14 +369,21 @@ def reason_words(
         "{clause} requires: {need}"
     )
     failed = _("{label} is {value}; clause {clause} requires {need}")
+    # each sentence cut where the value goes (once: then a reason is two concatenations)
+    cuts = {
+        outcome: template.format(label=label, value="\0", clause=clause.id, need=need).split("\0")
+        for outcome, template in ((UNKNOWN_TV, partly), (FALSE, failed))
+    }
 
     def words(value: str, outcome: int) -> str:
         if not is_known(value, leaf.field):
             return not_known
-        template = partly if outcome == UNKNOWN_TV else failed
-        return template.format(
-            label=label, value=_shorten(value.strip()), clause=clause.id, need=need
-        )
+        shown = _shorten(value.strip())
+        cut = cuts[UNKNOWN_TV if outcome == UNKNOWN_TV else FALSE]
+        if len(cut) == 2:
+            return cut[0] + shown + cut[1]
+        template = partly if outcome == UNKNOWN_TV else failed  # the value not once in it
+        return template.format(label=label, value=shown, clause=clause.id, need=need)
 
     return words
 
@@ -409,7 +457,13 @@ def _reason_slot(
     failed = outcome.failed[entry.leaf_index] & not_in_scope
     unknown = outcome.unknown[entry.leaf_index] & not_in_scope
     values, uniques = table.text_codes(leaf.field)
-    codes = np.where(failed | unknown, 1 + 2 * values.astype(np.int64) + unknown, 0)
+    codes: np.ndarray[Any, np.dtype[np.signedinteger[Any]]] = values.astype(
+        np.int32 if len(uniques) < 2**30 else np.int64
+    )
+    codes *= 2
+    codes += 1
+    codes += unknown
+    codes *= failed | unknown
     size = 1 + 2 * len(uniques)
     words = reason_words(outcome.clause, leaf, entry.negated)
     texts = [""] * size
@@ -426,7 +480,8 @@ def _reason_slot(
 def evaluate(mandate: Mandate, table: Table) -> Evaluation:
     """Decide every valid incident of `table` under `mandate`."""
     n = len(table)
-    outcomes = [evaluate_clause(c, table) for c in mandate.clauses]
+    distinct: Distinct = {}  # each field's distinct values, found once for every leaf
+    outcomes = [evaluate_clause(c, table, distinct) for c in mandate.clauses]
     examined = [i for i, c in enumerate(mandate.clauses) if c.examined]
     context = [i for i, c in enumerate(mandate.clauses) if not c.examined]
     matrix = (

@@ -22,6 +22,7 @@ from openpyxl import LXML, Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.compat import safe_string
+from openpyxl.packaging.relationship import Relationship
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
@@ -30,12 +31,11 @@ from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.filters import AutoFilter
-from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.writer.excel import ExcelWriter
-from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.constants import REL_NS, SHEET_MAIN_NS
 
 from ..i18n import (
     DEFAULT_LANGUAGE,
@@ -327,7 +327,7 @@ class _Sheet:
             self.ws._get_writer = _raw_writer(self.ws)
             self.ws._values_to_row = _joined_cells
             self._letters: list[str] = [""]
-            self._links: list[Hyperlink] = []
+            self._links: list[tuple[str, str]] = []  # (cell, address)
             self._epoch = book.wb.epoch
         else:
             # Every value appended is a ready cell; openpyxl's own conversion would first try
@@ -402,7 +402,7 @@ class _Sheet:
         to ASCII with character references, as lxml does)."""
         coordinate = self._coordinate(column)
         if link is not None:
-            self._links.append(Hyperlink(ref=coordinate, target=link))
+            self._links.append((coordinate, link))
         head = f'<c r="{coordinate}"{self.book.styles.attribute(look, quote)} t="inlineStr">'
         if not text:
             return head + "</c>"
@@ -419,10 +419,13 @@ class _Sheet:
         return f"{head}<is><t>{text}</t></is></c>"
 
     def _coordinate(self, column: int) -> str:
-        letters = self._letters
-        while len(letters) <= column:
-            letters.append(get_column_letter(len(letters)))
-        return f"{letters[column]}{self.row + 1}"
+        try:
+            return self._letters[column] + self._number
+        except IndexError:
+            letters = self._letters
+            while len(letters) <= column:
+                letters.append(get_column_letter(len(letters)))
+            return letters[column] + self._number
 
     def date_or_text(self, text: str) -> WriteOnlyCell:
         day = precise_date(text)
@@ -451,6 +454,7 @@ class _Sheet:
     def start_row(self) -> None:
         self._column = 1
         self._lines = 1
+        self._number = str(self.row + 1)
 
     def append(self, cells: Sequence[Any]) -> None:
         row = self.row + 1
@@ -504,6 +508,7 @@ class _Sheet:
 
     _column = 1
     _lines = 1
+    _number = "1"
 
     def _where(self, column: int) -> str:
         return f"{get_column_letter(column)}{self.row + 1}"
@@ -577,7 +582,7 @@ class _RawRowsWriter(WorksheetWriter):
         from lxml.etree import xmlfile
 
         with open(self.out, "wb") as handle, xmlfile(handle) as xf:
-            self._handle = handle
+            self._handle, self._xf = handle, xf
             with xf.element("worksheet", xmlns=SHEET_MAIN_NS):
                 try:
                     while True:
@@ -595,10 +600,26 @@ class _RawRowsWriter(WorksheetWriter):
             return
         extra = self.ws.row_dimensions.get(row_idx)
         attributes = "".join(f' {k}="{v}"' for k, v in extra.items()) if extra else ""
-        xf.flush()
-        self._handle.write(
-            f'<row r="{row_idx}"{attributes}>{row}</row>'.encode("ascii", "xmlcharrefreplace")
-        )
+        self._raw(f'<row r="{row_idx}"{attributes}>{row}</row>')
+
+    def write_hyperlinks(self) -> None:
+        """The links as openpyxl writes them (a relationship each, then the list), but the
+        list as text: each link is a (cell, address) pair here, not a Hyperlink object."""
+        links = self.ws._hyperlinks
+        if not links:
+            return
+        parts = []
+        for ref, target in links:
+            relationship = Relationship(type="hyperlink", TargetMode="External", Target=target)
+            self._rels.append(relationship)
+            parts.append(f'<hyperlink xmlns:r="{REL_NS}" ref="{ref}" r:id="{relationship.Id}"/>')
+        self._raw(f"<hyperlinks>{''.join(parts)}</hyperlinks>")
+
+    def _raw(self, xml: str) -> None:
+        """XML text into the file, after what lxml has written so far (ASCII, as lxml writes
+        it: other characters as references)."""
+        self._xf.flush()
+        self._handle.write(xml.encode("ascii", "xmlcharrefreplace"))
 
 
 def _lines(text: str, chars: int) -> int:
