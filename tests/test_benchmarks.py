@@ -241,3 +241,89 @@ def test_lists_from_codes_encode_as_their_lists(texts, rows, data) -> None:
         assert encode_records({"k": column, "n": list(range(len(column)))}, 4)[1:] == plain
         compact = b"".join(b",\n    " + orjson.dumps(r) for r in records)
         assert encode_records({"k": column, "n": list(range(len(column)))}, None) == compact
+
+
+BUNDLED_MANDATES = ["hogue-2023", "nsicop-2024", "nsira-2024", "whole-of-government"]
+
+
+def odd_table() -> pd.DataFrame:
+    # dates of every form and width, blank and unknown values, values of other case/spacing
+    dates = [
+        "2019-10",
+        "",
+        "2021",
+        "2022-01-05/2023",
+        "2019-09-11",
+        "2021-08-15/2021-11-15",
+        "2015-10-19",
+        "2019-10-21/2019-10-22",
+        "0001-01-01",
+        "9999-12-31",
+        "2019-12",
+    ]
+    levels = ["federal", "municipal", "", "unknown", "provincial", "territorial", "other"]
+    events = ["general_election", "", "leadership_race", "nomination_contest", "unknown", "other"]
+    n = 2_000
+    return pd.DataFrame(
+        {
+            "id": [f"O-{i}" for i in range(n)],
+            "title": [TRICKY[i % len(TRICKY)] for i in range(n)],
+            "date": [dates[i % len(dates)] for i in range(n)],
+            "level": [levels[(i // 3) % len(levels)] for i in range(n)],
+            "event_type": [events[(i // 7) % len(events)] for i in range(n)],
+            "actor": [["PRC", "", "India; PRC", "Russia"][i % 4] for i in range(n)],
+        }
+    )
+
+
+@pytest.mark.parametrize("mandate", BUNDLED_MANDATES)
+def test_leaves_decided_per_distinct_value_as_row_by_row(mandate) -> None:
+    # the fast path (a leaf decided once per distinct value, spread by code) gives what the
+    # operator gives row by row, for every leaf of every bundled mandate
+    from scope_gap.engine import column_of, evaluate_leaf
+    from scope_gap.model import leaves
+    from scope_gap.operators import OPERATORS
+
+    for source in (None, odd_table()):  # the bundled incidents, and odd ones
+        analysis = scope_gap.analyze(source, mandate)
+        table = analysis.table
+        for clause in analysis.mandate.clauses:
+            for leaf, _negated in leaves(clause.when):
+                row_by_row = OPERATORS[leaf.op].truth(leaf, column_of(leaf.field, table))
+                assert evaluate_leaf(leaf, table).tolist() == row_by_row.tolist(), leaf
+
+
+@pytest.mark.parametrize("mandate", BUNDLED_MANDATES)
+def test_lists_kept_as_codes_give_the_lists_and_counts(mandate) -> None:
+    # the explanation lists made from codes, their groups and their counts agree with the
+    # lists row by row
+    from collections import Counter
+
+    analysis = scope_gap.analyze(odd_table(), mandate)
+    ev = analysis.evaluation
+    for key in ("covered_by", "gaps", "unknown", "reasons"):
+        lists = ev.lists[key]
+        rows = getattr(ev, key)
+        assert rows == [
+            [s.texts[int(s.codes[i])] for s in lists.slots if s.codes[i]] for i in range(len(rows))
+        ]
+        assert lists.counts() == Counter(item for row in rows for item in row)
+        groups, first = lists.groups
+        assert all(rows[i] == rows[int(first[g])] for i, g in enumerate(groups.tolist()))
+        assert lists[5:17].tolist() == rows[5:17]
+    for key in ("gaps", "unknown"):
+        assert all(len(set(row)) == len(row) for row in getattr(ev, key))
+
+
+def test_dates_that_cannot_be_packed_are_decided_row_by_row(monkeypatch) -> None:
+    # the fallback: when the dates' (start, end) cannot be packed into one integer, the leaf is
+    # decided row by row, with the same result
+    from scope_gap import engine
+
+    analysis = scope_gap.analyze(odd_table(), "hogue-2023")
+    fast = engine.evaluate(analysis.mandate, analysis.table)
+    monkeypatch.setattr(engine, "_DAY_BOUND", 2)  # every day ordinal is "too large" now
+    assert engine.distinct_column("date", analysis.table) is None
+    slow = engine.evaluate(analysis.mandate, analysis.table)
+    assert slow.status.tolist() == fast.status.tolist()
+    assert slow.reasons == fast.reasons and slow.gaps == fast.gaps

@@ -273,6 +273,7 @@ def csv_files(draw) -> bytes:
     header = draw(
         st.sampled_from(
             [HEADER, "id;title;date;level;event_type\n", "id,title,date,level,event_type,,\n",
+             "id\ttitle\tdate\tlevel\tevent_type\r\n",
              "Identifiant,Titre,Date,Palier,Type d'événement,Notes\n", "id,title,date\r\n", ""]
         )
     )  # fmt: skip

@@ -127,9 +127,9 @@ def encode_records(
             pieces.append("")
     rows = len(values[0]) if values else 0
     slots = 2 * len(values) + 1
-    items: list[str] = [""] * (rows * slots)
-    for j, piece in enumerate(pieces):
-        items[2 * j :: slots] = [piece] * rows
+    record: list[str] = [""] * slots  # the fixed text of one record, its values left blank
+    record[::2] = pieces
+    items = record * rows
     for j, column in enumerate(values):
         items[2 * j + 1 :: slots] = column
     return "".join(items).encode("utf-8")
@@ -175,6 +175,10 @@ def _encode_column(column: list[Any], pad: str | None) -> list[str | list[str]]:
     (compact when `pad` is None)."""
     if isinstance(column, Texts):
         return ['"', _strings(column), '"']
+    if not column:
+        return [[]]
+    if all(map(operator.is_, column, itertools.repeat(column[0]))):  # one shared object
+        return [[_encode_value(column[0], pad)] * len(column)]
     kinds = set(map(type, column))
     if kinds == {str}:
         return ['"', _strings(column), '"']
@@ -182,10 +186,6 @@ def _encode_column(column: list[Any], pad: str | None) -> list[str | list[str]]:
         return [orjson.dumps(column).decode()[1:-1].split(",")]
     # null, objects, anything else: once per distinct object, by identity (the column holds
     # them all while this runs)
-    if not column:
-        return [[]]
-    if all(map(operator.is_, column, itertools.repeat(column[0]))):  # one shared object
-        return [[_encode_value(column[0], pad)] * len(column)]
     ids = list(map(id, column))
     distinct = dict(zip(ids, column, strict=True))
     encoded = {key: _encode_value(value, pad) for key, value in distinct.items()}
