@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import DISPLAY_NAMES
+from ..model import DISPLAY_NAMES, Status
 
 LEADING = ["id", "title", "date", "level", "event_type"]
+
+#: the statuses listed together as the gap (the workbook's "Out of scope" sheet, the page's
+#: gap list): outside the mandate, or within it only as background
+GAP_STATUSES = (Status.OUT_OF_SCOPE.value, Status.CONTEXT_ONLY.value)
 
 #: One palette for every report: each status's fill and text colour (RGB hex), the same in
 #: the workbook and the page. Light fills under dark text: the status is always written out

@@ -14,10 +14,11 @@ import re
 import shutil
 import warnings as pywarnings
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+import numpy as np
 from openpyxl import LXML, Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
@@ -51,10 +52,10 @@ from ..i18n import (
 from ..model import STATUS_LABELS, Status, display_name, status_label
 from ..operators import field_label, rule_text
 from ..version import __version__
-from ..wording import covered_by, reasons, unknown_fields, value_label
+from ..wording import covered_by, reasons_of, unknown_fields, value_label
 from . import OutputError, Rendered, source_date_epoch
 from .cells import FORMULA_PREFIXES, MAX_CELL_CHARS, MAX_LINE_BREAKS, is_clean, safe_text
-from .common import LEADING, STATUS_PALETTE, extra_columns
+from .common import GAP_STATUSES, LEADING, STATUS_PALETTE, extra_columns
 from .csv import localized_header_names
 
 if TYPE_CHECKING:
@@ -64,6 +65,8 @@ if TYPE_CHECKING:
 MAX_ROWS = 1_048_576
 MAX_LINKS = 65_530
 MAX_URL = 2_079
+#: incident records built at a time while a sheet is written (never every record at once)
+RECORD_SLICE = 20_000
 
 SHEETS = {
     "summary": "Summary",
@@ -689,33 +692,48 @@ class _Book:
         self.wb = Workbook(write_only=True)
         self.sheets = {key: _Sheet(self, key) for key in SHEETS}
         self.styles = _Styles(self.sheets["summary"].ws)
-        self.incidents = analysis.incidents
+        # each sheet's incidents by row (input order); their records are built a slice at a
+        # time as the sheet is written, never all at once
+        status = analysis.evaluation.status
+        self.rows: dict[str, np.ndarray] = {
+            "gap": np.flatnonzero(np.isin(status, GAP_STATUSES)),
+            "indeterminate": np.flatnonzero(status == Status.INDETERMINATE.value),
+            "in_scope": np.flatnonzero(status == Status.IN_SCOPE.value),
+        }
         self._why: dict[int, str] | None = None
-        self.by_status: dict[str, list[dict[str, Any]]] = {k: [] for k in STATUS_LABELS}
-        for record in self.incidents:
-            self.by_status[record["status"]].append(record)
 
     @property
     def why(self) -> dict[int, str]:
-        """Each incident's reasons in plain words, one per line, by id of its record (records
-        are shared: never mutated). Worded when first asked for, not to check the size."""
+        """The reasons in plain words, one per line, of each incident on a gap sheet, by row.
+        Worded when first asked for, not to check the size."""
         if self._why is None:
+            rows = np.union1d(self.rows["gap"], self.rows["indeterminate"]).tolist()
             joined: dict[int, str] = {}  # rows of one group share one list: joined once
             why = {}
-            for record, lines in zip(self.incidents, reasons(self.analysis), strict=True):
+            for row, lines in zip(rows, reasons_of(self.analysis, rows), strict=True):
                 text = joined.get(id(lines))
                 if text is None:
                     text = joined[id(lines)] = "\n".join(lines)
-                why[id(record)] = text
+                why[row] = text
             self._why = why
         return self._why
 
+    def records(self, rows: np.ndarray) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(row, record) of each of `rows` (ascending), built a slice of the table at a time."""
+        n = len(self.analysis.table)
+        for start in range(0, n, RECORD_SLICE):
+            stop = min(start + RECORD_SLICE, n)
+            here = rows[(rows >= start) & (rows < stop)].tolist()
+            if here:
+                records = self.analysis.incident_records(start, stop)
+                for row in here:
+                    yield row, records[row - start]
+
     def check_size(self) -> None:
         counts = {
-            sheet_name("gap"): len(self.by_status["out_of_scope"])
-            + len(self.by_status["context_only"]),
-            sheet_name("indeterminate"): len(self.by_status["indeterminate"]),
-            sheet_name("in_scope"): len(self.by_status["in_scope"]),
+            sheet_name("gap"): len(self.rows["gap"]),
+            sheet_name("indeterminate"): len(self.rows["indeterminate"]),
+            sheet_name("in_scope"): len(self.rows["in_scope"]),
             sheet_name("invalid"): len(self.analysis.invalid),
         }
         for sheet, rows in counts.items():
@@ -744,11 +762,9 @@ class _Book:
         props.description = safe_text(self.analysis.sentence()).text
         props.created = props.modified = self.generated
         self.write_summary()
-        gap_statuses = (Status.OUT_OF_SCOPE, Status.CONTEXT_ONLY)
-        gap = [r for r in self.incidents if r["status"] in gap_statuses]
-        self.write_incidents("gap", gap, with_gap=True)
-        self.write_incidents("indeterminate", self.by_status["indeterminate"], with_gap=True)
-        self.write_incidents("in_scope", self.by_status["in_scope"], with_gap=False)
+        self.write_incidents("gap", with_gap=True)
+        self.write_incidents("indeterminate", with_gap=True)
+        self.write_incidents("in_scope", with_gap=False)
         self.write_invalid()
         self.write_mandate()
         self.write_about()
@@ -872,7 +888,7 @@ class _Book:
 
     # --- incident sheets ----------------------------------------------------------------
 
-    def write_incidents(self, key: str, records: list[dict[str, Any]], with_gap: bool) -> None:
+    def write_incidents(self, key: str, with_gap: bool) -> None:
         sheet = self.sheets[key]
         extras = extra_columns(self.analysis.columns)
         middle = [_("Gap"), _("Why")] if with_gap else [_("Covered by")]
@@ -902,7 +918,7 @@ class _Book:
         label = _Memo(value_label)
         covering = _Memo(lambda ids: "\n".join(covered_by(mandate, list(ids))))
         unknown = _Memo(lambda names: unknown_fields(list(names)))
-        for record in records:
+        for i, record in self.records(self.rows[key]):
             fields = record["fields"]
             status = record["status"]
             sheet.start_row()
@@ -916,7 +932,7 @@ class _Book:
             ]
             if with_gap:
                 row.append(text("; ".join(record["gaps"])))
-                row.append(text(why[id(record)]))
+                row.append(text(why[i]))
             else:
                 row.append(text(covering(tuple(record["covered_by"]))))
             for index, column in enumerate(extras):
@@ -1042,7 +1058,7 @@ class _Book:
         sheet.skip()
         sheet.line(_("Inputs"), look="heading")
         sheet.line(_("Path"), "SHA-256", _("Rows"), look="header")
-        for item in analysis.to_dict()["inputs"]:
+        for item in analysis.to_dict(incidents=False)["inputs"]:
             sheet.start_row()
             sheet.append(
                 [sheet.text(item["path"]), sheet.text(item["sha256"]), sheet.value(item["rows"])]

@@ -57,7 +57,7 @@ from ..operators import field_label, rule_text
 from ..version import __version__
 from ..wording import covered_by, reasons_of, unknown_fields, value_label
 from . import Rendered, source_date_epoch
-from .common import STATUS_PALETTE, extra_columns, header_names, origin_text
+from .common import GAP_STATUSES, STATUS_PALETTE, extra_columns, header_names, origin_text
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
@@ -67,7 +67,6 @@ LIST_LIMIT = 1000
 #: incident records built at a time for the lists (never every record at once)
 RECORD_SLICE = 20_000
 
-GAP_STATUSES = (Status.OUT_OF_SCOPE.value, Status.CONTEXT_ONLY.value)
 CHART_STATUSES = (
     Status.IN_SCOPE.value,
     Status.CONTEXT_ONLY.value,
