@@ -84,14 +84,12 @@ def classify(frame: pd.DataFrame) -> pd.Series:
     date_b = truth(b_in, ~known | (b_touch & ~b_in))
 
     federal = level.eq("federal").astype("boolean")
-    clause_a = (
-        federal
-        & event.isin(["general_election", "nomination_contest"])
-        .mask(event.isna())
-        .astype("boolean")
-        & date_a
+    # clauses A and B both take general elections and nomination contests
+    election = (
+        event.isin(["general_election", "nomination_contest"]).mask(event.isna()).astype("boolean")
     )
-    clause_b = federal & event.eq("general_election").astype("boolean") & date_b
+    clause_a = federal & election & date_a
+    clause_b = federal & election & date_b
     clause_c = level.isin(CANADIAN).mask(level.isna()).astype("boolean")
 
     in_scope = (clause_a | clause_b).fillna(False).to_numpy(bool)

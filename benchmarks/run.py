@@ -106,10 +106,10 @@ RULE_ENGINE_RULES = {
     f"and start >= {A0} and end <= {A1}",
     "a_false": f"(level != null and level != 'federal') or (event_type != null and "
     f"event_type not in {A_EVENTS!r}) or (start != null and (end < {A0} or start > {A1}))",
-    "b_true": f"level == 'federal' and event_type == 'general_election' and start != null and "
+    "b_true": f"level == 'federal' and event_type in {A_EVENTS!r} and start != null and "
     f"((start >= {B0} and end <= {B1}) or (start >= {B2} and end <= {B3}))",
     "b_false": "(level != null and level != 'federal') or (event_type != null and "
-    "event_type != 'general_election') or (start != null and "
+    f"event_type not in {A_EVENTS!r}) or (start != null and "
     f"(end < {B0} or start > {B1}) and (end < {B2} or start > {B3}))",
     "c_true": f"level in {reference.CANADIAN!r}",
 }
@@ -150,7 +150,7 @@ JSON_LOGIC_RULES = {
     "b_true": {
         "and": [
             {"==": [_v("level"), "federal"]},
-            {"==": [_v("event_type"), "general_election"]},
+            {"in": [_v("event_type"), A_EVENTS]},
             _known("start"),
             {"or": [_inside(B0, B1), _inside(B2, B3)]},
         ]
@@ -158,7 +158,7 @@ JSON_LOGIC_RULES = {
     "b_false": {
         "or": [
             {"and": [_known("level"), {"!=": [_v("level"), "federal"]}]},
-            {"and": [_known("event_type"), {"!=": [_v("event_type"), "general_election"]}]},
+            {"and": [_known("event_type"), {"!": {"in": [_v("event_type"), A_EVENTS]}}]},
             {"and": [_known("start"), _apart(B0, B1), _apart(B2, B3)]},
         ]
     },

@@ -28,7 +28,8 @@ import reference  # noqa: E402
 @pytest.fixture
 def incidents(tmp_path: Path) -> Path:
     path = tmp_path / "incidents.csv"
-    subprocess.run([sys.executable, str(BENCH / "generate.py"), "500", str(path)], check=True)
+    # enough rows for every combination of level, event type and period the generator makes
+    subprocess.run([sys.executable, str(BENCH / "generate.py"), "5000", str(path)], check=True)
     return path
 
 
@@ -54,7 +55,7 @@ def test_reference_script_writes_the_rows(incidents: Path, tmp_path: Path) -> No
         [sys.executable, str(BENCH / "reference.py"), str(incidents), str(out)], check=True
     )
     rows = json.loads(out.read_text(encoding="utf-8"))
-    assert len(rows) == 500 and {"id", "status", "date"} <= set(rows[0])
+    assert len(rows) == 5000 and {"id", "status", "date"} <= set(rows[0])
 
 
 def test_reference_script_writes_the_rows_to_excel(incidents: Path, tmp_path: Path) -> None:
@@ -63,7 +64,7 @@ def test_reference_script_writes_the_rows_to_excel(incidents: Path, tmp_path: Pa
         [sys.executable, str(BENCH / "reference.py"), str(incidents), str(out)], check=True
     )
     frame = pd.read_excel(out, dtype=str, keep_default_na=False, engine="openpyxl")
-    assert len(frame) == 500 and list(frame.columns[:2]) == ["id", "status"]
+    assert len(frame) == 5000 and list(frame.columns[:2]) == ["id", "status"]
 
 
 TRICKY = [
