@@ -73,12 +73,14 @@ CELLS = st.one_of(
     st.tuples(
         st.just("value"),
         st.one_of(
+            st.none(),
+            st.booleans(),
             st.integers(-(10**18), 10**18),
             st.floats(allow_nan=True, allow_infinity=True),
             st.dates(dt.date(1900, 3, 1), dt.date(9999, 12, 31)),
             st.datetimes(dt.datetime(1900, 3, 1), dt.datetime(9999, 12, 31)),
         ),
-        st.sampled_from(["number", "date", "datetime", "percent"]),
+        st.sampled_from(["number", "date", "datetime", "percent", "plain"]),
         st.none(),
     ),
 )

@@ -360,7 +360,14 @@ class _Sheet:
                 self.book.changes.add("links", self.title, self._where(column))
                 link = None
         if self.raw:
-            cell: Any = self._raw_text(column, text, look, quote, link)
+            try:
+                coordinate = self._letters[column] + self._number
+            except IndexError:
+                coordinate = self._coordinate(column)
+            style = self.book.styles.attribute(look, quote)
+            if link is not None:
+                self._links.append((coordinate, link))
+            cell: Any = _text_xml(coordinate, style, text)
         else:
             cell = self._cell()
             # set directly: the text is clean already, and the `value` setter would read a
@@ -381,11 +388,15 @@ class _Sheet:
     def value(self, value: Any, look: str = "number") -> Any:
         """A number, date or date-time cell."""
         if self.raw:
-            data = to_excel(value, self._epoch) if isinstance(value, dt.date) else value
-            cell: Any = (
-                f'<c r="{self._coordinate(self._column)}"{self.book.styles.attribute(look)}'
-                f' t="n"><v>{safe_string(data)}</v></c>'
-            )
+            style = self.book.styles.attribute(look)
+            head = f'<c r="{self._coordinate(self._column)}"{style}'
+            if value is None and not style:  # openpyxl writes nothing for it
+                cell: Any = None
+            elif value is None or value == "":  # as openpyxl writes an empty cell
+                cell = f'{head} t="n"></c>'
+            else:
+                data = to_excel(value, self._epoch) if isinstance(value, dt.date) else value
+                cell = f'{head} t="n"><v>{safe_string(data)}</v></c>'
             self._column += 1
             return cell
         cell = self._cell()
@@ -395,28 +406,6 @@ class _Sheet:
         cell._style = self.book.styles.get(look)
         self._column += 1
         return cell
-
-    def _raw_text(self, column: int, text: str, look: str, quote: bool, link: str | None) -> str:
-        """A text cell's XML, as openpyxl writes it (inline string; `xml:space` when it
-        starts or ends with white space; `&`, `<`, `>` and CR escaped; the row is encoded
-        to ASCII with character references, as lxml does)."""
-        coordinate = self._coordinate(column)
-        if link is not None:
-            self._links.append((coordinate, link))
-        head = f'<c r="{coordinate}"{self.book.styles.attribute(look, quote)} t="inlineStr">'
-        if not text:
-            return head + "</c>"
-        spaced = text != text.strip()
-        if _XML_SPECIAL.search(text) is not None:
-            text = (
-                text.replace("&", "&amp;")
-                .replace("<", "&lt;")
-                .replace(">", "&gt;")
-                .replace("\r", "&#13;")
-            )
-        if spaced:
-            return f'{head}<is><t xml:space="preserve">{text}</t></is></c>'
-        return f"{head}<is><t>{text}</t></is></c>"
 
     def _coordinate(self, column: int) -> str:
         try:
@@ -554,6 +543,39 @@ def _placed_cells(cells: Sequence[WriteOnlyCell | None], row: int) -> Iterable[W
         if cell.hyperlink is not None:
             cell.hyperlink.ref = cell.coordinate
         yield cell
+
+
+class _Memo:
+    """A pure function's results by arguments (the few distinct values of a column)."""
+
+    def __init__(self, function: Any) -> None:
+        self._function = function
+        self._results: dict[Any, Any] = {}
+
+    def __call__(self, *args: Any) -> Any:
+        try:
+            return self._results[args]
+        except KeyError:
+            result = self._results[args] = self._function(*args)
+            return result
+
+
+def _text_xml(coordinate: str, style: str, text: str) -> str:
+    """A text cell's XML, as openpyxl writes it (inline string; `xml:space` when it starts or
+    ends with white space; `&`, `<`, `>` and CR escaped; the row is then encoded to ASCII
+    with character references, as lxml does)."""
+    if not text:
+        return f'<c r="{coordinate}"{style} t="inlineStr"></c>'
+    spaced = text != text.strip()
+    if _XML_SPECIAL.search(text) is not None:
+        text = (
+            text.replace("&", "&amp;")
+            .replace("<", "&lt;")
+            .replace(">", "&gt;")
+            .replace("\r", "&#13;")
+        )
+    start = '<t xml:space="preserve">' if spaced else "<t>"
+    return f'<c r="{coordinate}"{style} t="inlineStr"><is>{start}{text}</t></is></c>'
 
 
 def _joined_cells(cells: Sequence[str | None], row: int) -> str:
@@ -876,6 +898,10 @@ class _Book:
         # long text wraps in these columns only (rows stay a sensible height when printed)
         wrapped = {i for i, c in enumerate(extras) if c in WRAPPED_EXTRAS}
         why = self.why if with_gap else {}
+        # the words of values, clauses and unknown fields, once per distinct value
+        label = _Memo(value_label)
+        covering = _Memo(lambda ids: "\n".join(covered_by(mandate, list(ids))))
+        unknown = _Memo(lambda names: unknown_fields(list(names)))
         for record in records:
             fields = record["fields"]
             status = record["status"]
@@ -884,27 +910,27 @@ class _Book:
                 text(fields.get("id", "")),
                 text(localized_field(fields, "title") if translated else fields.get("title", "")),
                 date_or_text(fields.get("date", "")),
-                text(value_label("level", fields.get("level", ""))),
-                text(value_label("event_type", fields.get("event_type", ""))),
+                text(label("level", fields.get("level", ""))),
+                text(label("event_type", fields.get("event_type", ""))),
                 text(labels[status], f"status:{status}"),
             ]
             if with_gap:
                 row.append(text("; ".join(record["gaps"])))
                 row.append(text(why[id(record)]))
             else:
-                row.append(text("\n".join(covered_by(mandate, record["covered_by"]))))
+                row.append(text(covering(tuple(record["covered_by"]))))
             for index, column in enumerate(extras):
                 value = (
                     localized_field(fields, column)
                     if index == summary_at
-                    else value_label("evidence", fields.get(column, ""))
+                    else label("evidence", fields.get(column, ""))
                     if index == evidence_at
                     else fields.get(column, "")
                 )
                 link = first_link(value) if index == sources_at else None
                 row.append(text(value, "wrap" if index in wrapped else "cell", link=link))
             if with_gap:
-                row.append(text(unknown_fields(record["unknown"])))
+                row.append(text(unknown(tuple(record["unknown"]))))
             row.append(text(_origin(record["origin"])))
             sheet.append(row)
         # a printed page holds the columns that say what and why (ID to Why, or Covered by),
