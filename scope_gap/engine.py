@@ -258,12 +258,14 @@ class Lists:
     @cached_property
     def distinct(self) -> list[list[str]]:
         """Each distinct list of texts, in the order of `groups`."""
-        lists = []
         first = self.groups[1]
-        columns = [(s.codes[first].tolist(), s.texts) for s in self.slots]
-        for i in range(len(first)):
-            lists.append([texts[codes[i]] for codes, texts in columns if codes[i]])
-        return lists
+        if not self.slots:
+            return [[] for _ in range(len(first))]
+        columns = []  # per slot, each list's text there (None: nothing)
+        for slot in self.slots:
+            texts = np.array([None, *slot.texts[1:]], dtype=object)
+            columns.append(texts[slot.codes[first]].tolist())
+        return [[t for t in texts if t is not None] for texts in zip(*columns, strict=True)]
 
     def tolist(self) -> list[list[str]]:
         """One list per row (rows with equal lists share the very same list object)."""
