@@ -284,40 +284,23 @@ def reference_command(source: Path, target: Path) -> list[str]:
     return [sys.executable, str(HERE / "reference.py"), str(source), str(target)]
 
 
-def measure_json(n: int, folder: Path, repeat: int) -> dict[str, Any]:
-    """(1) and (4): the whole `-f json` command and the reference, alternated."""
+def measure_command(n: int, folder: Path, repeat: int, fmt: str) -> dict[str, Any]:
+    """(1), (2) and (4): the whole `analyze -f FMT` command and the reference writing the same
+    format (to_json, to_excel), alternated."""
     source = make_input(n, folder)
-    out = folder / f"out-{n}"
+    out = folder / f"{fmt}-{n}"
+    theirs = folder / f"ref.{fmt}"
     result: dict[str, Any] = {"n": n, "load_before": load()}
     result |= alternate(
         {
-            "sg": [*SCOPE_GAP, "analyze", str(source), "-f", "json", "-o", str(out)],
-            "ref": reference_command(source, folder / "ref.json"),
+            "sg": [*SCOPE_GAP, "analyze", str(source), "-f", fmt, "-o", str(out)],
+            "ref": reference_command(source, theirs),
         },
         repeat,
     )
     result["load_after"] = load()
-    result["json_mb"] = (out / "hogue-2023-gap-report.json").stat().st_size / 1e6
-    result["ref_json_mb"] = (folder / "ref.json").stat().st_size / 1e6
-    shutil.rmtree(out, ignore_errors=True)
-    return result
-
-
-def measure_xlsx_cli(n: int, folder: Path, repeat: int) -> dict[str, Any]:
-    """(2) the whole `-f xlsx` command and the to_excel reference, alternated."""
-    source = make_input(n, folder)
-    out = folder / f"xlsx-{n}"
-    result: dict[str, Any] = {"n": n, "load_before": load()}
-    result |= alternate(
-        {
-            "sg": [*SCOPE_GAP, "analyze", str(source), "-f", "xlsx", "-o", str(out)],
-            "ref": reference_command(source, folder / "ref.xlsx"),
-        },
-        repeat,
-    )
-    result["load_after"] = load()
-    result["xlsx_mb"] = (out / "hogue-2023-gap-report.xlsx").stat().st_size / 1e6
-    result["ref_xlsx_mb"] = (folder / "ref.xlsx").stat().st_size / 1e6
+    result[f"{fmt}_mb"] = (out / f"hogue-2023-gap-report.{fmt}").stat().st_size / 1e6
+    result[f"ref_{fmt}_mb"] = theirs.stat().st_size / 1e6
     shutil.rmtree(out, ignore_errors=True)
     return result
 
@@ -424,53 +407,41 @@ def verdict(value: float, goal: float, at_most: bool = True) -> str:
     return "met" if (value <= goal if at_most else value >= goal) else "**missed**"
 
 
+def _load(r: dict[str, Any]) -> str:
+    return f"{r['load_before']} → {r['load_after']}"
+
+
+def _timed(
+    target: str, r: dict[str, Any], ours: str, theirs: str, reference: str, goal: float
+) -> tuple[str, ...]:
+    """The row of a target met when scope-gap's (`ours`) wall and CPU times are both at most
+    `goal` × the reference's (`theirs`)."""
+    wall, cpu = (r[f"{ours}_{k}"] / r[f"{theirs}_{k}"] for k in ("wall", "cpu"))
+    return (
+        target,
+        f"{r[f'{ours}_wall']:.2f} s wall, {r[f'{ours}_cpu']:.2f} s CPU",
+        f"{reference} {r[f'{theirs}_wall']:.2f} s wall, {r[f'{theirs}_cpu']:.2f} s CPU",
+        ratio(r[f"{ours}_wall"], r[f"{theirs}_wall"]),
+        f"{cpu:.2f}×",
+        f"≤ {goal:.1f}×",
+        verdict(max(cpu, wall), goal),
+        _load(r),
+    )
+
+
 def report(results: dict[str, Any], extra: dict[str, Any]) -> str:
     base = extra["baseline_mb"]
     rows = []  # target, scope-gap, reference, ratio wall, ratio CPU, goal, verdict, load
     for r in results["json"]:
-        cpu = r["sg_cpu"] / r["ref_cpu"]
-        rows.append(
-            (
-                f"1. `analyze -f json`, {r['n']:,} incidents",
-                f"{r['sg_wall']:.2f} s wall, {r['sg_cpu']:.2f} s CPU",
-                f"reference.py (to_json) {r['ref_wall']:.2f} s wall, {r['ref_cpu']:.2f} s CPU",
-                ratio(r["sg_wall"], r["ref_wall"]),
-                f"{cpu:.2f}×",
-                "≤ 1.5×",
-                verdict(max(cpu, r["sg_wall"] / r["ref_wall"]), 1.5),
-                f"{r['load_before']} → {r['load_after']}",
-            )
-        )
+        target = f"1. `analyze -f json`, {r['n']:,} incidents"
+        rows.append(_timed(target, r, "sg", "ref", "reference.py (to_json)", 1.5))
     for r in results["xlsx_cli"]:
-        cpu = r["sg_cpu"] / r["ref_cpu"]
-        rows.append(
-            (
-                f"2. whole `analyze -f xlsx`, {r['n']:,} incidents",
-                f"{r['sg_wall']:.2f} s wall, {r['sg_cpu']:.2f} s CPU",
-                f"reference.py (to_excel, openpyxl) {r['ref_wall']:.2f} s wall, "
-                f"{r['ref_cpu']:.2f} s CPU",
-                ratio(r["sg_wall"], r["ref_wall"]),
-                f"{cpu:.2f}×",
-                "≤ 1.0×",
-                verdict(max(cpu, r["sg_wall"] / r["ref_wall"]), 1.0),
-                f"{r['load_before']} → {r['load_after']}",
-            )
-        )
+        target = f"2. whole `analyze -f xlsx`, {r['n']:,} incidents"
+        rows.append(_timed(target, r, "sg", "ref", "reference.py (to_excel, openpyxl)", 1.0))
     for r in results["xlsx_render"]:
-        cpu = r["render_cpu"] / r["bare_cpu"]
-        rows.append(
-            (
-                f"2. xlsx rendering alone, {r['n']:,} incidents",
-                f"{r['render_wall']:.2f} s wall, {r['render_cpu']:.2f} s CPU",
-                f"bare write_only dump of the same cells {r['bare_wall']:.2f} s wall, "
-                f"{r['bare_cpu']:.2f} s CPU",
-                ratio(r["render_wall"], r["bare_wall"]),
-                f"{cpu:.2f}×",
-                "≤ 1.3×",
-                verdict(max(cpu, r["render_wall"] / r["bare_wall"]), 1.3),
-                f"{r['load_before']} → {r['load_after']}",
-            )
-        )
+        target = f"2. xlsx rendering alone, {r['n']:,} incidents"
+        reference = "bare write_only dump of the same cells"
+        rows.append(_timed(target, r, "render", "bare", reference, 1.3))
     for r in results["engines"]:
         for name, label in [("rule_engine", "rule-engine"), ("json_logic", "panzi-json-logic")]:
             speedup = r[f"{name}_cpu"] / r["eval_cpu"]
@@ -483,7 +454,7 @@ def report(results: dict[str, Any], extra: dict[str, Any]) -> str:
                     f"{speedup:.0f}× faster",
                     "≥ 100× faster",
                     verdict(speedup, 100, at_most=False),
-                    f"{r['load_before']} → {r['load_after']}",
+                    _load(r),
                 )
             )
     tables = {r["n"]: r["table_mb"] for r in results["engines"]}
@@ -498,7 +469,7 @@ def report(results: dict[str, Any], extra: dict[str, Any]) -> str:
                     ratio(r["sg_mem"], tables[r["n"]]),
                     "≤ 3×",
                     verdict(r["sg_mem"] / tables[r["n"]], 3),
-                    f"{r['load_before']} → {r['load_after']}",
+                    _load(r),
                 )
             )
     for r in results["every_format"]:
@@ -511,24 +482,12 @@ def report(results: dict[str, Any], extra: dict[str, Any]) -> str:
                 "",
                 "≤ 2,500 MB",
                 verdict(r["sg_mem"], 2500),
-                f"{r['load_before']} → {r['load_after']}",
+                _load(r),
             )
         )
     s = results["startup"]
-    cpu = s["sg_cpu"] / s["ref_cpu"]
-    rows.append(
-        (
-            "5. bundled `analyze` (xlsx, html, json)",
-            f"{s['sg_wall']:.2f} s wall, {s['sg_cpu']:.2f} s CPU",
-            f'`python -c "import pandas, openpyxl, jinja2"` {s["ref_wall"]:.2f} s wall, '
-            f"{s['ref_cpu']:.2f} s CPU",
-            ratio(s["sg_wall"], s["ref_wall"]),
-            f"{cpu:.2f}×",
-            "≤ 1.5×",
-            verdict(max(cpu, s["sg_wall"] / s["ref_wall"]), 1.5),
-            f"{s['load_before']} → {s['load_after']}",
-        )
-    )
+    reference = '`python -c "import pandas, openpyxl, jinja2"`'
+    rows.append(_timed("5. bundled `analyze` (xlsx, html, json)", s, "sg", "ref", reference, 1.5))
     rows.append(
         (
             "5. `scope-gap --help`",
@@ -538,7 +497,7 @@ def report(results: dict[str, Any], extra: dict[str, Any]) -> str:
             "",
             "≤ 0.3 s",
             verdict(s["help_wall"], 0.3),
-            f"{s['load_before']} → {s['load_after']}",
+            _load(s),
         )
     )
     lines = [
@@ -631,11 +590,11 @@ def main(argv: list[str] | None = None) -> None:
     results["json"] = []
     for n in args.sizes:
         print(f"-f json and the reference on {n:,} incidents", file=sys.stderr)
-        results["json"].append(measure_json(n, folder, rounds(n)))
+        results["json"].append(measure_command(n, folder, rounds(n), "json"))
     results["xlsx_cli"] = []
     for n in args.xlsx_sizes:
         print(f"-f xlsx and to_excel on {n:,} incidents", file=sys.stderr)
-        results["xlsx_cli"].append(measure_xlsx_cli(n, folder, 2 if n <= 50_000 else 1))
+        results["xlsx_cli"].append(measure_command(n, folder, 2 if n <= 50_000 else 1, "xlsx"))
     results["every_format"] = []
     for n in every:
         print(f"every format on {n:,} incidents", file=sys.stderr)
