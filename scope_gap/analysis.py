@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar, TypeAlias
@@ -100,6 +101,9 @@ def finding(summary: dict[str, Any]) -> str:
     ).format(count=count_text(valid), parts=_("; ").join(groups))
 
 
+#: incident records built at a time by `records_at` (never every record at once)
+RECORD_SLICE = 20_000
+
 #: records as columns: each key with its values row by row, or a nested object's columns
 Columns: TypeAlias = "dict[str, list[Any] | Lists | Columns]"
 
@@ -164,6 +168,19 @@ class Analysis:
     def incidents(self) -> list[dict[str, Any]]:
         """One dict per valid incident, in input order, as the JSON report has them."""
         return self.incident_records()
+
+    def records_at(self, rows: np.ndarray) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(row, record) of each of `rows` (ascending row indices), the records built a slice
+        of RECORD_SLICE rows at a time, so that a report listing many never holds them all."""
+        n = len(self.table)
+        last = int(rows[-1]) + 1 if len(rows) else 0
+        for start in range(0, min(last, n), RECORD_SLICE):
+            stop = min(start + RECORD_SLICE, n)
+            here = rows[(rows >= start) & (rows < stop)].tolist()
+            if here:
+                records = self.incident_records(start, stop)
+                for row in here:
+                    yield row, records[row - start]
 
     def incident_records(self, start: int = 0, stop: int | None = None) -> list[dict[str, Any]]:
         """The JSON report's incident records of rows `start` to `stop`, as dicts (built

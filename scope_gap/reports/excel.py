@@ -14,7 +14,7 @@ import re
 import shutil
 import warnings as pywarnings
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -65,8 +65,6 @@ if TYPE_CHECKING:
 MAX_ROWS = 1_048_576
 MAX_LINKS = 65_530
 MAX_URL = 2_079
-#: incident records built at a time while a sheet is written (never every record at once)
-RECORD_SLICE = 20_000
 
 SHEETS = {
     "summary": "Summary",
@@ -718,17 +716,6 @@ class _Book:
             self._why = why
         return self._why
 
-    def records(self, rows: np.ndarray) -> Iterator[tuple[int, dict[str, Any]]]:
-        """(row, record) of each of `rows` (ascending), built a slice of the table at a time."""
-        n = len(self.analysis.table)
-        for start in range(0, n, RECORD_SLICE):
-            stop = min(start + RECORD_SLICE, n)
-            here = rows[(rows >= start) & (rows < stop)].tolist()
-            if here:
-                records = self.analysis.incident_records(start, stop)
-                for row in here:
-                    yield row, records[row - start]
-
     def check_size(self) -> None:
         counts = {
             sheet_name("gap"): len(self.rows["gap"]),
@@ -918,7 +905,7 @@ class _Book:
         label = _Memo(value_label)
         covering = _Memo(lambda ids: "\n".join(covered_by(mandate, list(ids))))
         unknown = _Memo(lambda names: unknown_fields(list(names)))
-        for i, record in self.records(self.rows[key]):
+        for i, record in self.analysis.records_at(self.rows[key]):
             fields = record["fields"]
             status = record["status"]
             sheet.start_row()

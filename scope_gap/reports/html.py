@@ -64,8 +64,6 @@ if TYPE_CHECKING:
 
 #: Rows shown per list (gap list, indeterminate, in scope, invalid); the rest are summarised.
 LIST_LIMIT = 1000
-#: incident records built at a time for the lists (never every record at once)
-RECORD_SLICE = 20_000
 
 CHART_STATUSES = (
     Status.IN_SCOPE.value,
@@ -298,24 +296,24 @@ def _bar_rows(counts: dict[str, int], width: int = 600) -> tuple[int, list[dict[
     ]
 
 
-def _list_key(status: str) -> str:
-    return "gap" if status in GAP_STATUSES else status
+def _list_keys(analysis: Any) -> np.ndarray:
+    """Each incident's list on the page: "gap", "indeterminate" or "in_scope"."""
+    status = analysis.evaluation.status
+    return np.where(np.isin(status, GAP_STATUSES), "gap", status)
 
 
 def _list_totals(analysis: Any) -> tuple[Counter[str], Counter[tuple[str, ...]]]:
-    """Incidents per list, and per list of gaps on the gap list (rows of one explanation
-    share their list of gaps: each distinct list is counted, then made a key, once)."""
-    evaluation = analysis.evaluation
-    totals: Counter[str] = Counter()
-    for status, n in Counter(evaluation.status.tolist()).items():
-        totals[_list_key(status)] += n
-    gap_rows = np.isin(evaluation.status, GAP_STATUSES)
-    gaps = evaluation.gaps
-    by_object = Counter(id(gaps[i]) for i in np.flatnonzero(gap_rows).tolist())
-    objects = {id(gaps[i]): gaps[i] for i in np.flatnonzero(gap_rows).tolist()}
+    """Incidents per list, and per list of gaps on the gap list (counted by the engine's
+    distinct lists of gaps, each made a key once)."""
+    keys = _list_keys(analysis)
+    names, counts = np.unique(keys, return_counts=True)
+    totals = Counter(dict(zip(names.tolist(), counts.tolist(), strict=True)))
+    gaps = analysis.evaluation.lists["gaps"]
+    groups = gaps.groups[0][keys == "gap"]
     group_totals: Counter[tuple[str, ...]] = Counter()
-    for key, n in by_object.items():
-        group_totals[tuple(objects[key])] += n
+    for group, n in enumerate(np.bincount(groups, minlength=len(gaps.distinct)).tolist()):
+        if n:
+            group_totals[tuple(gaps.distinct[group])] += n
     return totals, group_totals
 
 
@@ -328,25 +326,15 @@ def _evidence_counts(analysis: Any) -> Counter[str]:
 
 
 def _listed(analysis: Any) -> Iterator[tuple[str, tuple[dict[str, Any], list[str]]]]:
-    """The first LIST_LIMIT incidents of each list, in input order, with their reasons: their
-    records are built a slice at a time, only as far as the last one listed."""
-    keys = np.array([_list_key(s) for s in analysis.evaluation.status.tolist()], dtype=object)
+    """The first LIST_LIMIT incidents of each list, in input order, with their reasons."""
+    keys = _list_keys(analysis)
     chosen = np.zeros(len(keys), dtype=bool)
     for key in ("gap", "indeterminate", "in_scope"):
         chosen[np.flatnonzero(keys == key)[:LIST_LIMIT]] = True
     rows = np.flatnonzero(chosen)
-    if not len(rows):
-        return
-    why = dict(zip(rows.tolist(), reasons_of(analysis, rows.tolist()), strict=True))
-    last = int(rows[-1]) + 1
-    for start in range(0, last, RECORD_SLICE):
-        stop = min(start + RECORD_SLICE, last)
-        here = rows[(rows >= start) & (rows < stop)]
-        if not len(here):
-            continue
-        records = analysis.incident_records(start, stop)
-        for i in here.tolist():
-            yield keys[i], (records[i - start], why[i])
+    why = reasons_of(analysis, rows.tolist())
+    for (i, record), lines in zip(analysis.records_at(rows), why, strict=True):
+        yield str(keys[i]), (record, lines)
 
 
 def context(analysis: Any) -> dict[str, Any]:
