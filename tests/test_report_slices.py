@@ -61,3 +61,10 @@ def test_the_page_writes_large_counts_as_the_language_does() -> None:
         page = render_html_report(result).data.decode("utf-8")
         assert f"({format_number(gap)})" in page and f"({gap})" not in page
 
+
+def test_the_page_writes_numpy_counts_as_counts() -> None:
+    import numpy as np
+
+    with use_language("fr"):
+        assert html_report.number(np.int64(24003)) == html_report.number(24003) != "24003"
+    assert html_report.number(np.int64(24003)) == "24003"  # English: as the page always did

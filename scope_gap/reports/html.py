@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import numbers
 import os
 import re
 import stat
@@ -154,10 +155,11 @@ def _finalize(value: Any) -> Any:
 
 def number(value: Any) -> str:
     """A count as a person reads it: as Python prints it in English (no separator, as the page
-    always showed it), with the French separators in French."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    always showed it), with the French separators in French; a numpy number as the number it
+    is."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return str(value)
-    return format_count(value)
+    return format_count(int(value) if isinstance(value, numbers.Integral) else float(value))
 
 
 class _QuietCache(FileSystemBytecodeCache):
